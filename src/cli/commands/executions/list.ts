@@ -1,0 +1,67 @@
+import { Flags } from '@oclif/core';
+import { SpineCommand } from '../../base-command.js';
+import { formatFlag, limitFlag, sinceFlag, tierFlag, untilFlag, weekFlag } from '../../flags.js';
+import { renderRows } from '../../output/emit.js';
+import type { ExecutionListItem } from '../../../core/execution/history.js';
+
+export default class ExecutionsList extends SpineCommand<{ executions: ExecutionListItem[]; count: number }> {
+  static override description = 'List executions, newest first';
+  static override examples = [
+    '<%= config.bin %> executions list --status failed --since 7d',
+    '<%= config.bin %> executions list --pipeline finra.otc_transparency.week --week 2025-12-12 --format csv',
+  ];
+  static override flags = {
+    status: Flags.string({
+      options: ['pending', 'running', 'completed', 'failed', 'cancelled'],
+      description: 'Only this status',
+    }),
+    since: sinceFlag,
+    until: untilFlag,
+    pipeline: Flags.string({ description: 'Only this pipeline' }),
+    week: weekFlag,
+    tier: tierFlag,
+    limit: limitFlag,
+    format: formatFlag,
+  };
+
+  async run(): Promise<{ executions: ExecutionListItem[]; count: number }> {
+    const { flags } = await this.parseWith(ExecutionsList);
+    const [{ listExecutions }, { parseInstant }, { normalizeTier }] = await Promise.all([
+      import('../../../core/execution/history.js'),
+      import('../../../core/time-window.js'),
+      import('../../../domains/otc/tiers.js'),
+    ]);
+    const now = new Date();
+    const filter = {
+      status: flags.status,
+      since: flags.since ? parseInstant('since', flags.since, now) : undefined,
+      until: flags.until ? parseInstant('until', flags.until, now) : undefined,
+      pipeline: flags.pipeline,
+      week: flags.week,
+      tier: flags.tier ? normalizeTier(flags.tier) : undefined,
+      limit: flags.limit,
+    };
+    const spine = await this.spine();
+    const executions = listExecutions(spine.db, filter);
+    if (flags.format === 'json') this.log(JSON.stringify({ executions, count: executions.length }, null, 2));
+    else if (executions.length === 0) this.log('No executions match.');
+    else
+      this.log(
+        renderRows(
+          executions.map((e) => ({
+            id: flags.format === 'csv' ? e.id : e.id.slice(0, 8),
+            pipeline: e.pipeline,
+            status: e.status,
+            week: e.week_ending,
+            tier: e.tier,
+            created_at: e.created_at,
+            duration_ms: e.duration_ms,
+            attempts: e.attempts,
+            error: e.error_code ? `${e.error_code}${e.error_stage ? ` @${e.error_stage}` : ''}` : null,
+          })),
+          flags.format,
+        ),
+      );
+    return { executions, count: executions.length };
+  }
+}

@@ -1,0 +1,109 @@
+import { Args, Flags } from '@oclif/core';
+import { SpineCommand } from '../../base-command.js';
+import { formatFlag, tierFlag, weekFlag } from '../../flags.js';
+import { renderRows } from '../../output/emit.js';
+import type { DatasetResult } from '../../../domains/otc/query/query-service.js';
+import { ErrorCodes, SpineError } from '../../../core/errors.js';
+
+export default class Query extends SpineCommand<DatasetResult> {
+  static override description = `Point-in-time read of a dataset: what did FINRA say about week W, as of capture C.
+
+Datasets: otc.summary, otc.venue_volume, otc.venue_share, otc.symbol_venue_volume, otc.symbol_venue_share,
+otc.hhi, otc.tier_share, otc.rolling, otc.raw, otc.rejects, otc.quality (aliases: summary, symbols, rejects,
+quality, venues). See also: spine query weeks, spine query sql.`;
+  static override examples = [
+    '<%= config.bin %> query otc.summary --week=2025-12-19 --as-of=latest',
+    '<%= config.bin %> query otc.venue_share --week 2025-12-12 --tier otc --as-of 2025-12-20T00:00:00Z',
+    '<%= config.bin %> query otc.summary --from 2025-12-12 --to 2025-12-19 --symbol AABB --format csv',
+    '<%= config.bin %> query rejects --as-of finra.otc_transparency:OTC:2025-12-12:573eb9',
+  ];
+  static override args = { dataset: Args.string({ required: true, description: 'Dataset name' }) };
+  static override flags = {
+    week: weekFlag,
+    from: Flags.string({ description: 'First week of a range (inclusive)' }),
+    to: Flags.string({ description: 'Last week of a range (inclusive)' }),
+    tier: tierFlag,
+    symbol: Flags.string({ description: 'Only this symbol' }),
+    mpid: Flags.string({ description: 'Only this venue (MPID)' }),
+    'as-of': Flags.string({
+      default: 'latest',
+      description: "'latest', a capture id, or an ISO instant (captured_at)",
+    }),
+    'published-as-of': Flags.string({
+      description: 'Newest capture whose source update date (clock 2) is on or before this date',
+    }),
+    top: Flags.integer({ min: 1, description: 'At most N rows' }),
+    'order-by': Flags.string({ description: 'Column to sort by, optionally followed by asc|desc' }),
+    format: formatFlag,
+  };
+
+  async run(): Promise<DatasetResult> {
+    const { args, flags } = await this.parseWith(Query);
+    const [{ queryDataset }, { parseAsOf }, { normalizeTier }, { assertFriday, weekRange }] = await Promise.all([
+      import('../../../domains/otc/query/query-service.js'),
+      import('../../../core/query/point-in-time.js'),
+      import('../../../domains/otc/tiers.js'),
+      import('../../../core/week-ending.js'),
+    ]);
+    if (flags.week && (flags.from || flags.to)) {
+      throw new SpineError(ErrorCodes.INVALID_PARAMS, 'Use either --week or --from/--to, not both');
+    }
+    if ((flags.from && !flags.to) || (!flags.from && flags.to)) {
+      throw new SpineError(ErrorCodes.INVALID_PARAMS, '--from and --to go together');
+    }
+    const weeks = flags.week
+      ? [assertFriday(flags.week)]
+      : flags.from && flags.to
+        ? weekRange(assertFriday(flags.from), assertFriday(flags.to))
+        : undefined;
+    const spine = await this.spine();
+    const result = queryDataset(spine.db, {
+      dataset: args.dataset,
+      weeks,
+      tier: flags.tier ? normalizeTier(flags.tier) : undefined,
+      symbol: flags.symbol,
+      mpid: flags.mpid,
+      asOf: parseAsOf(flags['as-of'], flags['published-as-of']),
+      top: flags.top,
+      orderBy: flags['order-by'],
+    });
+    if (result.captures.length === 0 && weeks) {
+      const what = result.as_of === 'latest' ? 'published' : `as of ${result.as_of}`;
+      throw new SpineError(
+        ErrorCodes.NOT_FOUND,
+        `No capture ${what} for week ${weeks.join(', ')}${flags.tier ? ` tier ${normalizeTier(flags.tier)}` : ''}`,
+        {
+          details: { hint: 'spine captures list' },
+        },
+      );
+    }
+    if (flags.format === 'json') {
+      this.log(JSON.stringify(result, null, 2));
+    } else if (flags.format === 'csv') {
+      this.log(renderRows(result.rows, 'csv'));
+    } else {
+      for (const c of result.captures) {
+        this.log(
+          `# ${c.week_ending} ${c.tier}: capture ${c.capture_id} captured_at ${c.captured_at} source ${c.source_last_update_date ?? '-'}`,
+        );
+      }
+      this.log(renderRows(result.rows.map(humanColumns), 'table'));
+      this.log(`\n${result.count} row(s) from ${result.dataset} as of ${result.as_of}`);
+    }
+    return result;
+  }
+}
+
+/** Tables for humans drop the long audit columns; --json and --format csv keep everything. */
+function humanColumns(row: Record<string, unknown>): Record<string, unknown> {
+  const {
+    execution_id: _e,
+    batch_id: _b,
+    capture_id: _c,
+    captured_at: _a,
+    calculated_at: _k,
+    normalized_at: _n,
+    ...rest
+  } = row;
+  return rest;
+}

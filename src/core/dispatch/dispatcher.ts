@@ -1,0 +1,164 @@
+import type { ChildOutcome, ChildRequest, Lane, TriggerSource } from '../../contracts/execution.js';
+import type { ExecutionBackend, StartOptions } from './backend.js';
+import type { Clock } from '../clock.js';
+import { toSpineError } from '../errors.js';
+import type { EventWriter } from '../execution/event-writer.js';
+import type { ExecutionRecord, ExecutionStore } from '../execution/execution-store.js';
+import { newBatchId, newExecutionId } from '../ids.js';
+import { withLogContext } from '../logging/log-context.js';
+import type { SpineLogger } from '../logging/logger.js';
+import type { ParamValue } from '../pipeline/params.js';
+import { resolveParams } from '../pipeline/params.js';
+import type { PipelineRegistry } from '../pipeline/registry.js';
+
+export interface SubmitOptions {
+  readonly lane?: Lane;
+  readonly trigger?: TriggerSource;
+  readonly dryRun?: boolean;
+  readonly parentExecutionId?: string;
+  readonly batchId?: string;
+  readonly wait?: boolean;
+  readonly onProgress?: (line: string) => void;
+}
+
+export interface DryRunPreview {
+  readonly dryRun: true;
+  readonly pipeline: string;
+  readonly params: Record<string, ParamValue>;
+  readonly lane: Lane;
+  readonly backend: 'sync' | 'temporal';
+  readonly stages: readonly string[];
+  readonly logicalKey: string | null;
+}
+
+export interface DispatcherDeps {
+  readonly registry: PipelineRegistry;
+  readonly store: ExecutionStore;
+  readonly events: EventWriter;
+  readonly log: SpineLogger;
+  readonly clock: Clock;
+  /** The in-process backend for lanes normal, backfill and slow. */
+  readonly sync: (dispatcher: Dispatcher) => ExecutionBackend;
+  /** Loaded lazily so the CLI never loads the Temporal client unless a run goes to the background lane. */
+  readonly background?: () => Promise<ExecutionBackend>;
+}
+
+/**
+ * The single entry point for every execution (domain-spec §14). It validates before anything runs
+ * (unknown pipeline and bad params are thrown, never recorded as runs), records the execution and its
+ * `submitted` event, and routes by lane: `background` to Temporal, everything else to the sync backend.
+ */
+export class Dispatcher {
+  readonly #deps: DispatcherDeps;
+  readonly #sync: ExecutionBackend;
+
+  constructor(deps: DispatcherDeps) {
+    this.#deps = deps;
+    this.#sync = deps.sync(this);
+  }
+
+  async submit(
+    pipeline: string,
+    rawParams: Readonly<Record<string, ParamValue | undefined>>,
+    options: SubmitOptions = {},
+  ): Promise<ExecutionRecord | DryRunPreview> {
+    const { registry, store, events, log, clock } = this.#deps;
+    const def = registry.get(pipeline);
+    const params = resolveParams(def.params, rawParams);
+    def.validate?.(params);
+    const lane = options.lane ?? 'normal';
+    const backendName = lane === 'background' ? 'temporal' : 'sync';
+    const logicalKey = def.logicalKey?.(params);
+    if (options.dryRun) {
+      return {
+        dryRun: true,
+        pipeline,
+        params: { ...params },
+        lane,
+        backend: backendName,
+        stages: def.stages.map((s) => s.name),
+        logicalKey: logicalKey ?? null,
+      };
+    }
+    const backend = lane === 'background' ? await this.#background() : this.#sync;
+    const id = newExecutionId();
+    const execution = store.create({
+      id,
+      pipeline,
+      params,
+      lane,
+      backend: backend.name,
+      triggerSource: options.trigger ?? 'cli',
+      logicalKey,
+      parentExecutionId: options.parentExecutionId,
+      batchId: options.batchId ?? newBatchId(clock.now(), pipeline.split('.').at(-1)),
+    });
+    events.write(id, {
+      type: 'submitted',
+      payload: { pipeline, params, lane, backend: backend.name, stages: def.stages.map((s) => s.name) },
+    });
+    return withLogContext({ execution_id: id, pipeline, backend: backend.name }, async () => {
+      log.info('execution.submitted', {
+        lane,
+        trigger: execution.triggerSource,
+        parent_execution_id: options.parentExecutionId,
+      });
+      const startOptions: StartOptions = {
+        ...(options.wait !== undefined ? { wait: options.wait } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      };
+      let final: ExecutionRecord;
+      try {
+        final = await backend.start(execution, def, startOptions);
+      } catch (err) {
+        // A backend that cannot even start (e.g. Temporal unreachable) still leaves a truthful record.
+        const e = toSpineError(err);
+        events.write(id, { type: 'failed', error: { type: e.code, message: e.message } });
+        store.finish(id, 'failed', { errorCode: e.code, errorMessage: e.message });
+        throw e;
+      }
+      log.info('execution.summary', {
+        status: final.status,
+        error_type: final.errorCode ?? undefined,
+        error_message: final.errorMessage ?? undefined,
+        duration_ms: durationMs(final),
+      });
+      return final;
+    });
+  }
+
+  /** Runs a fan-out child on the parent's batch; a child's failure is reported, not thrown. */
+  async runChild(parent: ExecutionRecord, request: ChildRequest): Promise<ChildOutcome> {
+    try {
+      const child = (await this.submit(request.pipeline, request.params, {
+        lane: parent.lane === 'background' ? 'normal' : parent.lane,
+        trigger: parent.triggerSource,
+        parentExecutionId: parent.id,
+        ...(parent.batchId ? { batchId: parent.batchId } : {}),
+      })) as ExecutionRecord;
+      return {
+        label: request.label,
+        executionId: child.id,
+        status: child.status,
+        ...(child.errorMessage ? { error: child.errorMessage } : {}),
+        ...(child.result ? { result: child.result } : {}),
+      };
+    } catch (err) {
+      return { label: request.label, executionId: '', status: 'failed', error: toSpineError(err).message };
+    }
+  }
+
+  async #background(): Promise<ExecutionBackend> {
+    if (!this.#deps.background) throw new Error('The background lane is not configured in this process');
+    return this.#deps.background();
+  }
+}
+
+export function isDryRun(x: ExecutionRecord | DryRunPreview): x is DryRunPreview {
+  return 'dryRun' in x;
+}
+
+function durationMs(e: ExecutionRecord): number | undefined {
+  if (!e.startedAt || !e.completedAt) return undefined;
+  return new Date(e.completedAt).getTime() - new Date(e.startedAt).getTime();
+}

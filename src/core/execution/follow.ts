@@ -1,0 +1,82 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Db } from '../db/open-database.js';
+import { ErrorCodes, SpineError } from '../errors.js';
+import type { ExecutionRecord } from './execution-store.js';
+import { ExecutionStore } from './execution-store.js';
+import { eventsOf, resolveExecutionId } from './history.js';
+import type { EventRow } from './history.js';
+
+export interface FollowOptions {
+  readonly intervalMs?: number;
+  readonly timeoutMs?: number;
+  readonly onLine?: (line: string) => void;
+}
+
+const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+
+function bar(done: number, total: number, width = 24): string {
+  const filled = total > 0 ? Math.round((Math.min(done, total) / total) * width) : 0;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+}
+
+/** One human line per event: a stage progress bar, rows so far, retries and errors. */
+export function describeEvent(e: EventRow, stageIndex: number, stageCount: number): string | undefined {
+  const where = `${bar(stageIndex, stageCount)} ${e.stage ?? ''}`;
+  switch (e.event_type) {
+    case 'stage_started':
+      return `${where} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`;
+    case 'progress': {
+      const rows = e.payload['rows_in'] ?? e.payload['rows_out'];
+      return rows !== undefined ? `${where} ${e.step ?? ''} rows=${String(rows)}` : undefined;
+    }
+    case 'stage_completed':
+      return `${where} done${e.rows_out !== null ? ` rows_out=${e.rows_out}` : ''}`;
+    case 'stage_skipped':
+      return `${where} skipped: ${String(e.payload['reason'] ?? '')}`;
+    case 'retrying':
+      return `${where} retrying after attempt ${e.attempt} in ${String(e.payload['delay_ms'])} ms: ${e.error_message ?? ''}`;
+    case 'failed':
+    case 'dead_lettered':
+      return `${where} ${e.event_type}: ${e.error_message ?? ''}`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Polls SQLite (the source of truth for both backends) until the execution reaches a terminal status,
+ * reporting each new event as it appears. Returns the final record.
+ */
+export async function followExecution(
+  db: Db,
+  idOrPrefix: string,
+  options: FollowOptions = {},
+): Promise<ExecutionRecord> {
+  const id = resolveExecutionId(db, idOrPrefix);
+  const store = new ExecutionStore(db);
+  const started = Date.now();
+  let lastEventId = 0;
+  const stages: string[] = [];
+  for (;;) {
+    for (const e of eventsOf(db, id, lastEventId)) {
+      lastEventId = e.id;
+      if (e.event_type === 'submitted' && Array.isArray(e.payload['stages']))
+        stages.push(...(e.payload['stages'] as string[]));
+      if (e.stage && !stages.includes(e.stage)) stages.push(e.stage);
+      const idx = e.stage
+        ? stages.indexOf(e.stage) + (e.event_type === 'stage_completed' || e.event_type === 'stage_skipped' ? 1 : 0)
+        : 0;
+      const line = describeEvent(e, idx, Math.max(stages.length, idx));
+      if (line) options.onLine?.(line);
+    }
+    const record = store.get(id) as ExecutionRecord;
+    if (TERMINAL.has(record.status)) return record;
+    if (options.timeoutMs !== undefined && Date.now() - started > options.timeoutMs) {
+      throw new SpineError(
+        ErrorCodes.EXECUTION_FAILED,
+        `Gave up watching ${id} after ${options.timeoutMs} ms (still ${record.status})`,
+      );
+    }
+    await sleep(options.intervalMs ?? 500);
+  }
+}

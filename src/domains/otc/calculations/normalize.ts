@@ -1,0 +1,152 @@
+/**
+ * The normalizer (domain-spec §11.1, silver layer). It decides which parsed rows become venue_volume rows
+ * and says why the others do not, collecting *every* reason for a row so one pass over the rejects shows
+ * all that is wrong with it. Rejects are data, not exceptions (reference bug §2 #2).
+ */
+import { divideCounts, isNegativeCount, isZeroCount } from '../count.js';
+import { RejectCodes } from '../reject-codes.js';
+import type { RejectCode } from '../reject-codes.js';
+import { recordToRawText } from '../record-text.js';
+import { tierFromDescription } from '../tiers.js';
+import type { Tier } from '../tiers.js';
+import type { Count, RawOtcRecord, RowReject, VenueRow } from '../types.js';
+
+export const MAX_SYMBOL_LENGTH = 20;
+export const MAX_MPID_LENGTH = 20;
+
+/** The fields validation looks at; raw records and rows read back from the raw table both fit. */
+export interface NormalizeInput {
+  readonly tierText: string;
+  readonly symbol: string;
+  readonly mpid: string;
+  readonly totalShares: Count;
+  readonly totalTrades: Count;
+}
+
+export interface NormalizeOptions {
+  /** Keep 0-share/0-trade rows instead of rejecting them as ZERO_VOLUME. */
+  readonly keepZero?: boolean;
+  /** The ingest's tier; a row whose tier text maps elsewhere gets TIER_MISMATCH. */
+  readonly expectedTier?: Tier;
+}
+
+export interface RejectReason {
+  readonly code: RejectCode;
+  readonly text: string;
+}
+
+export type RecordValidation =
+  | { readonly ok: true; readonly tier: Tier; readonly symbol: string; readonly mpid: string }
+  | { readonly ok: false; readonly reasons: readonly RejectReason[] };
+
+const SYMBOL_JUNK = /[^A-Z0-9./-]/g;
+
+/** Uppercase, trim, then drop everything but A–Z, 0–9, `.`, `-`, `/` (`AA$PL` → `AAPL`; `BRK.B` stays). */
+export function cleanSymbol(symbol: string): string {
+  return symbol.trim().toUpperCase().replace(SYMBOL_JUNK, '');
+}
+
+/** shares / trades for a venue row; null when there are no trades (a 0-share row with trades gives 0). */
+export function venueAvgTradeSize(shares: Count, trades: Count): number | null {
+  return isZeroCount(trades) ? null : divideCounts(shares, trades);
+}
+
+/** Checks one record against every rule of §11.1 and returns the cleaned identity or all the reasons. */
+export function validateRecord(rec: NormalizeInput, opts: NormalizeOptions = {}): RecordValidation {
+  const reasons: RejectReason[] = [];
+  // A source without a tier column has '' here; its tier is the one chosen for the ingest.
+  const tier = rec.tierText === '' && opts.expectedTier !== undefined ? opts.expectedTier : tierFromDescription(rec.tierText);
+  if (tier === null) reasons.push({ code: RejectCodes.INVALID_TIER, text: `Invalid tier: '${rec.tierText}'` });
+  else if (opts.expectedTier !== undefined && tier !== opts.expectedTier) {
+    const text = `Tier '${rec.tierText}' contradicts the chosen tier ${opts.expectedTier}`;
+    reasons.push({ code: RejectCodes.TIER_MISMATCH, text });
+  }
+  const symbol = cleanSymbol(rec.symbol);
+  if (symbol === '') reasons.push({ code: RejectCodes.EMPTY_SYMBOL, text: `Empty symbol after cleaning: '${rec.symbol}'` });
+  else if (symbol.length > MAX_SYMBOL_LENGTH) {
+    const text = `Symbol too long: ${symbol} (${symbol.length} characters, max ${MAX_SYMBOL_LENGTH})`;
+    reasons.push({ code: RejectCodes.SYMBOL_TOO_LONG, text });
+  }
+  const mpid = rec.mpid.trim().toUpperCase();
+  if (mpid === '') reasons.push({ code: RejectCodes.EMPTY_MPID, text: 'Empty MPID' });
+  else if (mpid.length > MAX_MPID_LENGTH) {
+    const text = `MPID too long: ${mpid} (${mpid.length} characters, max ${MAX_MPID_LENGTH})`;
+    reasons.push({ code: RejectCodes.MPID_TOO_LONG, text });
+  }
+  if (isNegativeCount(rec.totalShares)) {
+    reasons.push({ code: RejectCodes.NEGATIVE_SHARES, text: `Negative share count: ${rec.totalShares}` });
+  }
+  if (isNegativeCount(rec.totalTrades)) {
+    reasons.push({ code: RejectCodes.NEGATIVE_TRADES, text: `Negative trade count: ${rec.totalTrades}` });
+  }
+  if (opts.keepZero !== true && isZeroCount(rec.totalShares) && isZeroCount(rec.totalTrades)) {
+    reasons.push({ code: RejectCodes.ZERO_VOLUME, text: 'Zero volume record (0 shares, 0 trades)' });
+  }
+  if (reasons.length > 0 || tier === null) return { ok: false, reasons };
+  return { ok: true, tier, symbol, mpid };
+}
+
+/** A venue_volume row: the cleaned record in its pipeline partition, with lineage back to the source. */
+export interface NormalizedOtcRecord extends VenueRow {
+  readonly line: number;
+  readonly issueName: string | null;
+  readonly venueName: string | null;
+  readonly sourceLastUpdateDate: string | null;
+  readonly recordHash: string;
+  readonly avgTradeSize: number | null;
+}
+
+/** A normalizer reject: the first reason's code, all reason texts joined by "; ", and every reason. */
+export interface NormalizeReject extends RowReject {
+  readonly reasons: readonly RejectReason[];
+  readonly recordHash: string;
+}
+
+export interface NormalizeResult {
+  readonly accepted: NormalizedOtcRecord[];
+  readonly rejects: NormalizeReject[];
+}
+
+/**
+ * Normalizes parsed records into the pipeline's (week, tier) partition. The week is the pipeline's (an
+ * explicit week_ending wins over the row's own), and the tier is the canonical one chosen for the ingest.
+ */
+export function normalizeRecords(
+  records: Iterable<RawOtcRecord>,
+  partition: { readonly weekEnding: string; readonly tier: Tier },
+  opts: NormalizeOptions = {},
+): NormalizeResult {
+  const accepted: NormalizedOtcRecord[] = [];
+  const rejects: NormalizeReject[] = [];
+  const options: NormalizeOptions = { ...opts, expectedTier: opts.expectedTier ?? partition.tier };
+  for (const r of records) {
+    const v = validateRecord(r, options);
+    if (!v.ok) {
+      const first = v.reasons[0];
+      rejects.push({
+        line: r.line,
+        reasonCode: first?.code ?? RejectCodes.INVALID_TIER,
+        detail: v.reasons.map((x) => x.text).join('; '),
+        raw: recordToRawText(r),
+        reasons: v.reasons,
+        recordHash: r.recordHash,
+      });
+      continue;
+    }
+    accepted.push({
+      weekEnding: partition.weekEnding,
+      tier: partition.tier,
+      symbol: v.symbol,
+      mpid: v.mpid,
+      totalShares: r.totalShares,
+      totalTrades: r.totalTrades,
+      line: r.line,
+      issueName: r.issueName,
+      venueName: r.venueName,
+      sourceLastUpdateDate: r.sourceLastUpdateDate,
+      recordHash: r.recordHash,
+      avgTradeSize: venueAvgTradeSize(r.totalShares, r.totalTrades),
+    });
+  }
+  return { accepted, rejects };
+}

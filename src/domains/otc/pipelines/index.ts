@@ -1,0 +1,179 @@
+import type { JsonObject, PipelineState } from '../../../contracts/execution.js';
+import { BadParamsError } from '../../../core/errors.js';
+import type { Params } from '../../../core/pipeline/params.js';
+import type { PipelineRegistry } from '../../../core/pipeline/registry.js';
+import type { PipelineDefinition, StageDefinition } from '../../../core/pipeline/types.js';
+import { OTC_DOMAIN } from '../constants.js';
+import { aggregateStage } from '../stages/aggregate.js';
+import { ingestStage } from '../stages/ingest.js';
+import { normalizeStage } from '../stages/normalize.js';
+import { qualityGateAndPublishStage } from '../stages/publish.js';
+import { rollingStage } from '../stages/rolling.js';
+import { symbolVenueCalcsStage } from '../stages/symbol-venue-calcs.js';
+import { venueShareStage } from '../stages/venue-share.js';
+import { backfillPipeline } from './backfill.js';
+import { P } from './params.js';
+
+const N = (s: string): string => `${OTC_DOMAIN}.${s}`;
+
+const standalone = { standalone: true } as const;
+const inPipeline = { standalone: false } as const;
+
+const stage = (
+  name: string,
+  description: string,
+  run: StageDefinition['run'],
+  retryClass?: StageDefinition['retryClass'],
+): StageDefinition => ({
+  name,
+  description,
+  run,
+  ...(retryClass ? { retryClass } : {}),
+});
+
+function requireSource(params: Params): void {
+  if (params['source'] === 'api') {
+    const missing = ['tier', 'week_ending'].filter((k) => params[k] === undefined);
+    if (missing.length > 0) throw new BadParamsError(missing, {});
+  } else if (params['file_path'] === undefined) {
+    throw new BadParamsError(['file_path'], {});
+  }
+}
+
+const weekKey = (p: Params): string | undefined =>
+  p['week_ending'] && p['tier']
+    ? `${String(p['tier'])}:${String(p['week_ending'])}`
+    : p['file_path']
+      ? `file:${String(p['file_path'])}`
+      : undefined;
+
+/** What `spine run` prints for the week pipeline: capture, counts, symbols, top venues, quality. */
+function summarizeWeek(s: PipelineState): PipelineState {
+  const pick = (k: string): JsonObject => (s[k] === undefined ? {} : { [k]: s[k] ?? null });
+  if (s['published'] !== true)
+    return {
+      ...pick('week_ending'),
+      ...pick('tier'),
+      ...pick('capture_id'),
+      skipped: true,
+      reason: 'already published; use --force or --replace-capture',
+    };
+  const rejected = Number(s['ingest_rejects'] ?? 0) + Number(s['normalize_rejects'] ?? 0);
+  return {
+    ...pick('week_ending'),
+    ...pick('tier'),
+    ...pick('capture_id'),
+    ...pick('captured_at'),
+    ...pick('source_file'),
+    ...pick('rows_in'),
+    ...pick('accepted'),
+    rejected,
+    ...pick('duplicates_dropped'),
+    ...pick('symbols'),
+    ...pick('venues'),
+    ...pick('mean_hhi'),
+    ...pick('quality'),
+    ...pick('warnings'),
+    ...pick('replaced_capture'),
+    ...pick('top_venues'),
+  };
+}
+
+export const weekPipeline: PipelineDefinition = {
+  name: N('week'),
+  description:
+    'Everyday job for one (week, tier): ingest → normalize → aggregate → venue share → calcs → rolling → quality gate → publish',
+  domain: OTC_DOMAIN,
+  params: [P.file, P.week, P.tier, P.fileDate, P.source, P.summaryType, P.force, P.replace],
+  validate: requireSource,
+  logicalKey: weekKey,
+  summarize: summarizeWeek,
+  examples: [
+    'spine run finra.otc_transparency.week --file data/samples/finra_otc_weekly_otc_20251215.csv',
+    'spine run finra.otc_transparency.week --file F --force            # a new capture beside the old one',
+    'spine run finra.otc_transparency.week --file F --replace-capture  # replace the latest capture',
+  ],
+  stages: [
+    stage(
+      'ingest',
+      'Stream the file into a staged capture; rejects per row',
+      (ctx) => ingestStage(ctx, { publish: false }),
+      'io',
+    ),
+    stage('normalize', 'Validate rows into venue_volume', (ctx) => normalizeStage(ctx, inPipeline)),
+    stage('aggregate', 'Symbol summary', (ctx) => aggregateStage(ctx, inPipeline)),
+    stage('venue_share', 'Venue market share across symbols', (ctx) => venueShareStage(ctx)),
+    stage('symbol_venue_calcs', 'Per-symbol venue volume, share, HHI, tier share', (ctx) => symbolVenueCalcsStage(ctx)),
+    stage('rolling', '6-week rolling statistics', (ctx) => rollingStage(ctx, inPipeline)),
+    stage('publish', 'Quality gate, then publish the capture atomically', (ctx) => qualityGateAndPublishStage(ctx)),
+  ],
+};
+
+const single = (
+  name: string,
+  description: string,
+  st: StageDefinition,
+  params: PipelineDefinition['params'],
+): PipelineDefinition => ({
+  name: N(name),
+  description,
+  domain: OTC_DOMAIN,
+  params,
+  stages: [st],
+  logicalKey: weekKey,
+});
+
+export const otcPipelines: readonly PipelineDefinition[] = [
+  weekPipeline,
+  {
+    ...single(
+      'ingest_week',
+      'Ingest one weekly file (or API week) as a new published raw capture',
+      stage('ingest', 'Stream rows into raw and publish', (ctx) => ingestStage(ctx, { publish: true }), 'io'),
+      [P.file, P.week, P.tier, P.fileDate, P.source, P.summaryType, P.force, P.replace],
+    ),
+    validate: requireSource,
+  },
+  single(
+    'normalize_week',
+    'Validate raw rows into venue_volume (rejects to core_rejects)',
+    stage('normalize', 'Validate rows', (ctx) => normalizeStage(ctx, standalone)),
+    [P.weekRequired, P.tierRequired, P.captureId, P.force],
+  ),
+  single(
+    'aggregate_week',
+    'Symbol summary from venue_volume',
+    stage('aggregate', 'Symbol summary', (ctx) => aggregateStage(ctx, standalone)),
+    [P.weekRequired, P.tierRequired, P.captureId, P.force],
+  ),
+  single(
+    'compute_venue_share',
+    'Venue market share for one week and tier (always recomputes)',
+    stage('venue_share', 'Venue share', (ctx) => venueShareStage(ctx)),
+    [P.weekRequired, P.tierRequired, P.captureId, P.force],
+  ),
+  single(
+    'compute_symbol_venue_calcs',
+    'Per-symbol venue volume and share, HHI, tier share',
+    stage('symbol_venue_calcs', 'Calcs', (ctx) => symbolVenueCalcsStage(ctx)),
+    [P.weekRequired, P.tierRequired, P.captureId, P.force],
+  ),
+  single(
+    'compute_rolling',
+    '6-week rolling statistics for one week and tier',
+    stage('rolling', 'Rolling', (ctx) => rollingStage(ctx, standalone)),
+    [
+      P.weekRequired,
+      P.tierRequired,
+      P.captureId,
+      P.force,
+      { name: 'window_weeks', type: 'int', min: 2, default: 6, description: 'Window size in weeks' },
+    ],
+  ),
+  backfillPipeline,
+];
+
+export function registerOtcPipelines(registry: PipelineRegistry): PipelineRegistry {
+  for (const p of otcPipelines) registry.register(p);
+  return registry;
+}

@@ -1,0 +1,89 @@
+import { OTC_TABLES } from '../constants.js';
+
+/** A queryable dataset: a capture-scoped table with the columns users filter and sort on. */
+export interface Dataset {
+  readonly name: string;
+  readonly table: string;
+  readonly description: string;
+  readonly defaultOrder: string;
+  /** Core tables (rejects, quality) carry capture_id but not the other lineage columns: joined in. */
+  readonly joinLineage?: boolean;
+}
+
+export const DATASETS: readonly Dataset[] = [
+  {
+    name: 'otc.summary',
+    table: OTC_TABLES.symbolSummary,
+    description: 'Per symbol: volume, trades, venue count',
+    defaultOrder: 'total_volume DESC',
+  },
+  {
+    name: 'otc.venue_volume',
+    table: OTC_TABLES.venueVolume,
+    description: 'Per symbol and venue (normalized rows)',
+    defaultOrder: 'total_shares DESC',
+  },
+  {
+    name: 'otc.venue_share',
+    table: OTC_TABLES.venueShare,
+    description: 'Per venue: share of the tier (0..1) and rank',
+    defaultOrder: 'rank ASC',
+  },
+  {
+    name: 'otc.symbol_venue_volume',
+    table: OTC_TABLES.symbolVenueVolume,
+    description: 'Per symbol and venue volume (calc)',
+    defaultOrder: 'total_volume DESC',
+  },
+  {
+    name: 'otc.symbol_venue_share',
+    table: OTC_TABLES.symbolVenueShare,
+    description: "Each venue's share of a symbol's volume",
+    defaultOrder: 'venue_volume DESC',
+  },
+  {
+    name: 'otc.hhi',
+    table: OTC_TABLES.hhi,
+    description: 'Venue concentration per symbol (HHI, 0..1)',
+    defaultOrder: 'total_symbol_volume DESC',
+  },
+  {
+    name: 'otc.tier_share',
+    table: OTC_TABLES.tierVolumeShare,
+    description: "Each tier's share of a symbol's volume",
+    defaultOrder: 'tier_volume DESC',
+  },
+  {
+    name: 'otc.rolling',
+    table: OTC_TABLES.rolling,
+    description: '6-week rolling averages and trend',
+    defaultOrder: 'avg_volume DESC',
+  },
+  { name: 'otc.raw', table: OTC_TABLES.raw, description: 'Rows as ingested (bronze)', defaultOrder: 'source_line ASC' },
+  {
+    name: 'otc.rejects',
+    table: 'core_rejects',
+    description: 'Rejected input rows: file, line, rule',
+    defaultOrder: 'line_number ASC',
+    joinLineage: true,
+  },
+  {
+    name: 'otc.quality',
+    table: 'core_quality',
+    description: 'Quality checks per capture',
+    defaultOrder: 'id ASC',
+    joinLineage: true,
+  },
+];
+
+/** Short names kept from the Basic CLI (`spine query symbols|rejects|quality`). */
+export const DATASET_ALIASES: Readonly<Record<string, string>> = {
+  summary: 'otc.summary',
+  symbols: 'otc.summary',
+  rejects: 'otc.rejects',
+  quality: 'otc.quality',
+  venues: 'otc.venue_share',
+};
+
+/** Columns that are lineage and audit, shown last. */
+export const LINEAGE_COLUMNS = ['capture_id', 'captured_at', 'source_last_update_date', 'execution_id', 'batch_id'];

@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import type { StageOutcome } from '../../../contracts/execution.js';
+import { formatCapturedAt } from '../../../core/clock.js';
+import { SourceError } from '../../../core/errors.js';
+import { makeCaptureId } from '../../../core/ids.js';
+import { logStep } from '../../../core/logging/span.js';
+import type { StageContext } from '../../../core/pipeline/types.js';
+import { OTC_DOMAIN, OTC_TABLES } from '../constants.js';
+import { DuplicateTracker } from '../dedupe.js';
+import { readOtcFile } from '../parse/read-otc-file.js';
+import { RejectCodes } from '../reject-codes.js';
+import { deleteRawKeys, RawWriter } from '../repository/raw.js';
+import { writeRejects } from '../repository/rejects.js';
+import type { RejectRow } from '../repository/rejects.js';
+import type { RawOtcRecord } from '../types.js';
+import { otcCaptures, otcManifest, otcPartition } from './otc-stage-context.js';
+import { resolveFileSource } from './resolve-source.js';
+
+/** Rows per progress step: each step ends with a log line, a progress event and (on Temporal) a heartbeat. */
+const ROWS_PER_STEP = 50_000;
+
+export interface IngestOptions {
+  /** `ingest_week` publishes its capture at once; the week pipeline publishes after its quality gate. */
+  readonly publish: boolean;
+}
+
+function skip(reason: string, state: Record<string, string>): StageOutcome {
+  return { skipped: reason, stop: true, state, metrics: { skipped: true, reason } };
+}
+
+/**
+ * Bronze: streams the file into a staged capture in bounded transactions, so memory stays flat, the
+ * event loop is never blocked for long, and nothing is visible until the capture is published.
+ * Row problems become core_rejects rows naming file, line and rule; a file with no usable rows fails.
+ */
+export async function ingestStage(ctx: StageContext, options: IngestOptions): Promise<StageOutcome> {
+  const filePath = ctx.params['file_path'] as string | undefined;
+  if (!filePath)
+    throw new SourceError('(none)', 0, 'FILE_REQUIRED', 'file_path is required for the file source (--file)');
+  const source = await logStep(ctx.log, 'ingest.resolve_source', async (span) => {
+    const s = await resolveFileSource({
+      filePath,
+      tier: ctx.params['tier'] as string | undefined,
+      weekEnding: ctx.params['week_ending'] as string | undefined,
+      fileDate: ctx.params['file_date'] as string | undefined,
+    });
+    span.addMetrics({ week_ending: s.weekEnding, tier: s.tier, week_source: s.weekSource, tier_source: s.tierSource });
+    return s;
+  });
+  const partition = otcPartition(source.weekEnding, source.tier);
+  const state = { week_ending: source.weekEnding, tier: source.tier };
+  const force = ctx.params['force'] === true || ctx.params['replace_capture'] === true;
+  const captures = otcCaptures(ctx);
+  const manifest = otcManifest(ctx);
+  if (!force) {
+    const existing = captures.latestPublished(OTC_DOMAIN, source.weekEnding, source.tier);
+    if (options.publish ? manifest.isAtLeast(partition.key, 'INGESTED') : existing) {
+      ctx.log.info('ingest.skipped', {
+        week_ending: source.weekEnding,
+        tier: source.tier,
+        capture_id: existing?.capture_id,
+      });
+      return skip(
+        `Already ingested: week ${source.weekEnding} tier ${source.tier}${existing ? ` (capture ${existing.capture_id})` : ''}; use --force for a new capture or --replace-capture to replace it`,
+        { ...state, ...(existing ? { capture_id: existing.capture_id } : {}) },
+      );
+    }
+  }
+
+  // A crashed earlier attempt of this execution may have left a staged capture: start clean.
+  const discarded = captures.discardStagedOf(ctx.execution.executionId);
+  if (discarded.length > 0) ctx.log.warn('ingest.discarded_staged', { captures: discarded });
+
+  const capturedAt = formatCapturedAt(ctx.clock.now());
+  const captureId = makeCaptureId(OTC_DOMAIN, source.tier, source.weekEnding, capturedAt);
+  captures.createStaged({
+    captureId,
+    domain: OTC_DOMAIN,
+    weekEnding: source.weekEnding,
+    tier: source.tier,
+    capturedAt,
+    sourceLastUpdateDate: source.sourceLastUpdateDate,
+    source: filePath,
+    executionId: ctx.execution.executionId,
+    batchId: ctx.execution.batchId,
+  });
+  const scope = {
+    partitionKey: partition.key,
+    captureId,
+    executionId: ctx.execution.executionId,
+    batchId: ctx.execution.batchId,
+  };
+  const writer = new RawWriter(ctx.db, {
+    weekEnding: source.weekEnding,
+    tier: source.tier,
+    sourceFile: filePath,
+    capturedAt,
+    captureId,
+    executionId: ctx.execution.executionId,
+    batchId: ctx.execution.batchId,
+  });
+  const dedupe = new DuplicateTracker();
+  const contentHash = createHash('sha256');
+  let rowsIn = 0;
+  let inserted = 0;
+  let rejected = 0;
+  let duplicates = 0;
+  let lastLine = 0;
+
+  const writeBatch = ctx.db.transaction((records: readonly RawOtcRecord[], rejects: RejectRow[]) => {
+    for (const r of records) {
+      const verdict = dedupe.add(r);
+      if (verdict.kind === 'duplicate') {
+        duplicates++;
+        rejects.push({
+          stage: 'INGEST',
+          reasonCode: RejectCodes.DUPLICATE,
+          detail: `exact duplicate of line ${verdict.firstLine} (symbol ${r.symbol}, MPID ${r.mpid}); dropped`,
+          raw: r,
+          recordKey: r.recordHash,
+          sourceLocator: filePath,
+          line: r.line,
+        });
+        continue;
+      }
+      if (verdict.kind === 'conflict') continue; // rejected with its twin after the whole file is read
+      contentHash.update(r.recordHash);
+      writer.insert(r);
+      inserted++;
+    }
+    writeRejects(ctx.db, { ...scope, now: ctx.clock.now() }, rejects);
+    rejected += rejects.length;
+  });
+
+  const batches = readOtcFile(filePath, { expectedTier: source.tier });
+  let done = false;
+  while (!done) {
+    await logStep(ctx.log, 'ingest.bulk_insert', async (span) => {
+      const stepStart = rowsIn;
+      while (rowsIn - stepStart < ROWS_PER_STEP) {
+        const next = await batches.next();
+        if (next.done) {
+          done = true;
+          break;
+        }
+        const batch = next.value;
+        rowsIn += batch.records.length + batch.rejects.length;
+        lastLine = batch.lastLine;
+        writeBatch(
+          batch.records,
+          batch.rejects.map((rj) => ({
+            stage: 'INGEST' as const,
+            reasonCode: rj.reasonCode,
+            detail: rj.detail,
+            raw: rj.raw,
+            recordKey: null,
+            sourceLocator: filePath,
+            line: rj.line,
+          })),
+        );
+        await ctx.yieldControl();
+      }
+      span.addMetrics({
+        rows_in: rowsIn,
+        rows_out: inserted,
+        rows_rejected: rejected,
+        line: lastLine,
+        table: OTC_TABLES.raw,
+      });
+    });
+  }
+
+  const conflicts = dedupe.conflicts();
+  if (conflicts.length > 0) {
+    ctx.db.transaction(() => {
+      inserted -= deleteRawKeys(
+        ctx.db,
+        captureId,
+        conflicts.map((c) => c.key),
+      );
+      const rows: RejectRow[] = conflicts.flatMap((c) =>
+        c.lines.map((line) => ({
+          stage: 'INGEST' as const,
+          reasonCode: RejectCodes.CONFLICTING_DUPLICATE,
+          detail: `symbol ${c.key.symbol}, MPID ${c.key.mpid} appears on lines ${c.lines.join(', ')} with different counts; all rejected`,
+          raw: { symbol: c.key.symbol, mpid: c.key.mpid, lines: c.lines },
+          recordKey: null,
+          sourceLocator: filePath,
+          line,
+        })),
+      );
+      writeRejects(ctx.db, { ...scope, now: ctx.clock.now() }, rows);
+      rejected += rows.length;
+    })();
+  }
+
+  if (inserted === 0) {
+    captures.markFailed(captureId, 'no valid rows');
+    throw new SourceError(
+      filePath,
+      0,
+      rowsIn === 0 ? 'NO_DATA_ROWS' : 'NO_VALID_ROWS',
+      rowsIn === 0
+        ? 'the file has a header but no data rows'
+        : `all ${rowsIn} data rows were rejected (see \`spine query rejects --capture ${captureId}\`)`,
+      { capture_id: captureId },
+    );
+  }
+
+  captures.setRowCount(captureId, OTC_TABLES.raw, inserted);
+  captures.setContentHash(captureId, contentHash.digest('hex').slice(0, 32));
+  const metrics = {
+    records: rowsIn,
+    inserted,
+    rejected,
+    duplicates_dropped: duplicates,
+    capture_id: captureId,
+    captured_at: capturedAt,
+  };
+  if (options.publish) {
+    captures.publish(captureId, { qualityStatus: 'UNCHECKED', replace: ctx.params['replace_capture'] === true });
+  }
+  manifest.advanceTo(partition.key, 'INGESTED', {
+    rowCount: inserted,
+    captureId,
+    executionId: ctx.execution.executionId,
+    batchId: ctx.execution.batchId,
+  });
+  ctx.log.info('ingest.completed', { ...metrics, week_ending: source.weekEnding, tier: source.tier });
+  return {
+    state: {
+      ...state,
+      capture_id: captureId,
+      captured_at: capturedAt,
+      source_file: filePath,
+      week_source: source.weekSource,
+      rows_in: rowsIn,
+      raw_rows: inserted,
+      ingest_rejects: rejected,
+      duplicates_dropped: duplicates,
+    },
+    metrics,
+    rowsIn,
+    rowsOut: inserted,
+    captureId,
+  };
+}

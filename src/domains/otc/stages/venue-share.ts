@@ -1,0 +1,93 @@
+import type { StageOutcome } from '../../../contracts/execution.js';
+import { formatUtc } from '../../../core/clock.js';
+import { logStep } from '../../../core/logging/span.js';
+import type { StageContext } from '../../../core/pipeline/types.js';
+import { checkVenueShareInvariantResult } from '../calculations/quality.js';
+import { checkVenueShareInvariants, computeVenueShares } from '../calculations/venue-share.js';
+import { OTC_TABLES } from '../constants.js';
+import { clearCapture, LineageInsert } from '../repository/derived.js';
+import { writeQuality } from '../repository/quality.js';
+import { venueRows } from '../repository/venue-rows.js';
+import type { Tier } from '../tiers.js';
+import { writeChunked } from './chunks.js';
+import { inputCapture, lineageOf, otcCaptures, partitionFrom } from './otc-stage-context.js';
+
+const COLUMNS = [
+  'week_ending',
+  'tier',
+  'mpid',
+  'venue_name',
+  'total_volume',
+  'total_trades',
+  'symbol_count',
+  'market_share_pct',
+  'rank',
+  'calc_version',
+];
+
+/**
+ * Venue market share across all symbols (domain-spec §10.2). Always recomputes (no manifest stage).
+ * An invariant failure is recorded as a FAIL quality row (venue_share_invariant), not a crash.
+ */
+export async function venueShareStage(ctx: StageContext): Promise<StageOutcome> {
+  const partition = partitionFrom(ctx);
+  const capture = inputCapture(ctx, partition, 'normalized data');
+  const lineage = lineageOf(capture, ctx);
+  const tier = capture.tier as Tier;
+  const venueNames = new Map<string, string>();
+  const { shares, violations } = await logStep(ctx.log, 'venue_share.compute', (span) => {
+    const rows = [...venueRows(ctx.db, capture.capture_id, capture.week_ending, tier)];
+    for (const r of rows) if (r.venueName && !venueNames.has(r.mpid)) venueNames.set(r.mpid, r.venueName);
+    const out = computeVenueShares(rows);
+    span.addMetrics({ rows_in: rows.length, rows_out: out.length });
+    return { shares: out, violations: checkVenueShareInvariants(out) };
+  });
+  const insert = new LineageInsert(
+    ctx.db,
+    OTC_TABLES.venueShare,
+    COLUMNS,
+    lineage,
+    'calculated_at',
+    formatUtc(ctx.clock.now()),
+  );
+  await writeChunked(
+    ctx,
+    capture.status === 'staged',
+    () => clearCapture(ctx.db, OTC_TABLES.venueShare, capture.capture_id),
+    shares,
+    (s) =>
+      insert.insert([
+        s.weekEnding,
+        s.tier,
+        s.mpid,
+        venueNames.get(s.mpid) ?? s.mpid,
+        s.totalVolume,
+        s.totalTrades,
+        s.symbolCount,
+        s.marketSharePct,
+        s.rank,
+        'v1',
+      ]),
+  );
+  writeQuality(ctx, partition.key, capture.capture_id, [checkVenueShareInvariantResult(violations)]);
+  otcCaptures(ctx).setRowCount(capture.capture_id, OTC_TABLES.venueShare, shares.length);
+  const top = shares
+    .slice(0, 5)
+    .map((s) => ({
+      mpid: s.mpid,
+      volume: Number(s.totalVolume),
+      share: Number(s.marketSharePct.toFixed(6)),
+      rank: s.rank,
+    }));
+  return {
+    state: { capture_id: capture.capture_id, venues: shares.length, top_venues: top },
+    metrics: {
+      venues: shares.length,
+      capture_id: capture.capture_id,
+      calc_version: 'v1',
+      invariant_errors: violations.length,
+    },
+    rowsOut: shares.length,
+    captureId: capture.capture_id,
+  };
+}

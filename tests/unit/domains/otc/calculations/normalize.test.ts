@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { cleanSymbol, normalizeRecords, validateRecord, venueAvgTradeSize } from '../../../../../src/domains/otc/calculations/normalize.js';
+import type { NormalizeInput } from '../../../../../src/domains/otc/calculations/normalize.js';
+import { RejectCodes } from '../../../../../src/domains/otc/reject-codes.js';
+import type { RawOtcRecord } from '../../../../../src/domains/otc/types.js';
+
+function input(over: Partial<NormalizeInput> = {}): NormalizeInput {
+  return { tierText: 'NMS Tier 1', symbol: 'AAPL', mpid: 'NITE', totalShares: 1000, totalTrades: 10, ...over };
+}
+
+function raw(line: number, over: Partial<RawOtcRecord> = {}): RawOtcRecord {
+  return {
+    line,
+    rowWeekEnding: '2025-12-19',
+    tierText: 'OTC',
+    symbol: 'AABB',
+    mpid: 'OTCN',
+    issueName: 'Asia Broadband Inc',
+    venueName: 'OTCN OTC LINK NQB IDQS',
+    totalShares: 1000,
+    totalTrades: 10,
+    sourceLastUpdateDate: '2025-12-22',
+    recordHash: `hash${line}`,
+    ...over,
+  };
+}
+
+function codes(rec: NormalizeInput, opts = {}): string[] {
+  const v = validateRecord(rec, opts);
+  return v.ok ? [] : v.reasons.map((r) => r.code);
+}
+
+describe('symbol cleaning', () => {
+  it('uppercases, trims and keeps only A-Z 0-9 . - /', () => {
+    expect(cleanSymbol(' aa$pl ')).toBe('AAPL');
+    expect(cleanSymbol('BRK.B')).toBe('BRK.B');
+    expect(cleanSymbol('BF-B/W')).toBe('BF-B/W');
+    expect(cleanSymbol('$$$')).toBe('');
+  });
+});
+
+describe('validateRecord (domain-spec §11.1)', () => {
+  it('passes a valid record and returns its canonical tier and cleaned identity', () => {
+    expect(validateRecord(input({ symbol: 'aa$pl', mpid: ' nite ' }))).toEqual({ ok: true, tier: 'NMS_TIER_1', symbol: 'AAPL', mpid: 'NITE' });
+  });
+
+  it.each([
+    [{ tierText: 'Grey Market' }, RejectCodes.INVALID_TIER, "Invalid tier: 'Grey Market'"],
+    [{ symbol: '$$' }, RejectCodes.EMPTY_SYMBOL, "Empty symbol after cleaning: '$$'"],
+    [{ symbol: 'A'.repeat(21) }, RejectCodes.SYMBOL_TOO_LONG, `Symbol too long: ${'A'.repeat(21)} (21 characters, max 20)`],
+    [{ mpid: '' }, RejectCodes.EMPTY_MPID, 'Empty MPID'],
+    [{ mpid: 'M'.repeat(21) }, RejectCodes.MPID_TOO_LONG, `MPID too long: ${'M'.repeat(21)} (21 characters, max 20)`],
+    [{ totalShares: -50000000 }, RejectCodes.NEGATIVE_SHARES, 'Negative share count: -50000000'],
+    [{ totalTrades: -1 }, RejectCodes.NEGATIVE_TRADES, 'Negative trade count: -1'],
+    [{ totalShares: 0, totalTrades: 0 }, RejectCodes.ZERO_VOLUME, 'Zero volume record (0 shares, 0 trades)'],
+  ])('rejects %j with %s', (over, code, text) => {
+    expect(validateRecord(input(over))).toEqual({ ok: false, reasons: [{ code, text }] });
+  });
+
+  it('collects every reason for one record', () => {
+    expect(codes(input({ tierText: 'bogus', symbol: '', mpid: '', totalShares: -1, totalTrades: -2 }))).toEqual([
+      RejectCodes.INVALID_TIER,
+      RejectCodes.EMPTY_SYMBOL,
+      RejectCodes.EMPTY_MPID,
+      RejectCodes.NEGATIVE_SHARES,
+      RejectCodes.NEGATIVE_TRADES,
+    ]);
+  });
+
+  it('accepts 0 shares with trades and shares with 0 trades', () => {
+    expect(validateRecord(input({ totalShares: 0, totalTrades: 5 })).ok).toBe(true);
+    expect(validateRecord(input({ totalShares: 5, totalTrades: 0 })).ok).toBe(true);
+  });
+
+  it('keeps 0/0 rows when asked', () => {
+    expect(validateRecord(input({ totalShares: 0, totalTrades: 0 }), { keepZero: true }).ok).toBe(true);
+  });
+
+  it('flags a tier that contradicts the chosen tier as TIER_MISMATCH', () => {
+    expect(validateRecord(input({ tierText: 'OTC' }), { expectedTier: 'NMS_TIER_1' })).toEqual({
+      ok: false,
+      reasons: [{ code: RejectCodes.TIER_MISMATCH, text: "Tier 'OTC' contradicts the chosen tier NMS_TIER_1" }],
+    });
+  });
+
+  it('takes the chosen tier when the source has no tier column', () => {
+    expect(validateRecord(input({ tierText: '' }), { expectedTier: 'OTC' })).toMatchObject({ ok: true, tier: 'OTC' });
+    expect(codes(input({ tierText: '' }))).toEqual([RejectCodes.INVALID_TIER]);
+  });
+
+  it('handles bigint counts', () => {
+    expect(codes(input({ totalShares: -99999999999999999999n }))).toEqual([RejectCodes.NEGATIVE_SHARES]);
+    expect(validateRecord(input({ totalShares: 99999999999999999999n })).ok).toBe(true);
+  });
+});
+
+describe('normalizeRecords', () => {
+  it('puts accepted rows in the pipeline partition with avg trade size and lineage', () => {
+    const { accepted, rejects } = normalizeRecords([raw(2, { symbol: 'aa$bb', rowWeekEnding: '2025-12-12' })], {
+      weekEnding: '2025-12-19',
+      tier: 'OTC',
+    });
+    expect(rejects).toEqual([]);
+    expect(accepted).toEqual([
+      {
+        weekEnding: '2025-12-19',
+        tier: 'OTC',
+        symbol: 'AABB',
+        mpid: 'OTCN',
+        totalShares: 1000,
+        totalTrades: 10,
+        line: 2,
+        issueName: 'Asia Broadband Inc',
+        venueName: 'OTCN OTC LINK NQB IDQS',
+        sourceLastUpdateDate: '2025-12-22',
+        recordHash: 'hash2',
+        avgTradeSize: 100,
+      },
+    ]);
+  });
+
+  it('drops zero-volume rows with ZERO_VOLUME and joins all reasons in the detail', () => {
+    const { accepted, rejects } = normalizeRecords(
+      [raw(2, { totalShares: 0, totalTrades: 0 }), raw(3, { symbol: '', totalShares: -5 }), raw(4)],
+      { weekEnding: '2025-12-19', tier: 'OTC' },
+    );
+    expect(accepted.map((a) => a.line)).toEqual([4]);
+    expect(rejects.map((r) => [r.line, r.reasonCode, r.detail])).toEqual([
+      [2, RejectCodes.ZERO_VOLUME, 'Zero volume record (0 shares, 0 trades)'],
+      [3, RejectCodes.EMPTY_SYMBOL, "Empty symbol after cleaning: ''; Negative share count: -5"],
+    ]);
+    expect(rejects[1]?.reasons).toHaveLength(2);
+    expect(rejects[1]?.recordHash).toBe('hash3');
+    expect(JSON.parse(rejects[1]?.raw ?? '{}')).toMatchObject({ line: 3, totalShares: -5 });
+  });
+
+  it('rejects rows whose tier text contradicts the partition tier', () => {
+    const { rejects } = normalizeRecords([raw(2, { tierText: 'NMS Tier 2' })], { weekEnding: '2025-12-19', tier: 'OTC' });
+    expect(rejects[0]?.reasonCode).toBe(RejectCodes.TIER_MISMATCH);
+  });
+
+  it('computes venue avg trade size as shares / trades, null without trades', () => {
+    expect(venueAvgTradeSize(1000, 8)).toBe(125);
+    expect(venueAvgTradeSize(0, 5)).toBe(0);
+    expect(venueAvgTradeSize(5, 0)).toBeNull();
+  });
+});

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// One config, three tiers named by suffix: *.test.ts (unit), *.int.test.ts (integration, real Temporal
+// dev server started once in globalSetup), *.e2e.test.ts (the built `spine` binary against temp files).
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    allowOnly: !process.env['CI'],
+    disableConsoleIntercept: true,
+    env: { TZ: 'UTC', SPINE_LOG_LEVEL: 'silent' },
+    globalSetup: ['tests/helpers/global-setup.ts'],
+  },
+});
