@@ -106,6 +106,11 @@ export class CaptureRegistry {
       .run(table, count, captureId);
   }
 
+  /** Clock 2 for the capture: the newest lastUpdateDate seen among its rows. */
+  setSourceLastUpdateDate(captureId: string, date: string | null): void {
+    this.#db.prepare('UPDATE core_captures SET source_last_update_date = ? WHERE capture_id = ?').run(date, captureId);
+  }
+
   setContentHash(captureId: string, hash: string): void {
     this.#db.prepare('UPDATE core_captures SET content_hash = ? WHERE capture_id = ?').run(hash, captureId);
   }

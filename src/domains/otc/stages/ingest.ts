@@ -7,14 +7,13 @@ import { logStep } from '../../../core/logging/span.js';
 import type { StageContext } from '../../../core/pipeline/types.js';
 import { OTC_DOMAIN, OTC_TABLES } from '../constants.js';
 import { DuplicateTracker } from '../dedupe.js';
-import { readOtcFile } from '../parse/read-otc-file.js';
 import { RejectCodes } from '../reject-codes.js';
 import { deleteRawKeys, RawWriter } from '../repository/raw.js';
 import { writeRejects } from '../repository/rejects.js';
 import type { RejectRow } from '../repository/rejects.js';
 import type { RawOtcRecord } from '../types.js';
 import { otcCaptures, otcManifest, otcPartition } from './otc-stage-context.js';
-import { resolveFileSource } from './resolve-source.js';
+import { openIngestSource } from './resolve-source.js';
 
 /** Rows per progress step: each step ends with a log line, a progress event and (on Temporal) a heartbeat. */
 const ROWS_PER_STEP = 50_000;
@@ -34,19 +33,18 @@ function skip(reason: string, state: Record<string, string>): StageOutcome {
  * Row problems become core_rejects rows naming file, line and rule; a file with no usable rows fails.
  */
 export async function ingestStage(ctx: StageContext, options: IngestOptions): Promise<StageOutcome> {
-  const filePath = ctx.params['file_path'] as string | undefined;
-  if (!filePath)
-    throw new SourceError('(none)', 0, 'FILE_REQUIRED', 'file_path is required for the file source (--file)');
   const source = await logStep(ctx.log, 'ingest.resolve_source', async (span) => {
-    const s = await resolveFileSource({
-      filePath,
-      tier: ctx.params['tier'] as string | undefined,
-      weekEnding: ctx.params['week_ending'] as string | undefined,
-      fileDate: ctx.params['file_date'] as string | undefined,
+    const s = await openIngestSource(ctx.params, ctx.clock.now());
+    span.addMetrics({
+      source: s.name,
+      week_ending: s.weekEnding,
+      tier: s.tier,
+      week_source: s.weekSource,
+      tier_source: s.tierSource,
     });
-    span.addMetrics({ week_ending: s.weekEnding, tier: s.tier, week_source: s.weekSource, tier_source: s.tierSource });
     return s;
   });
+  const sourceName = source.name;
   const partition = otcPartition(source.weekEnding, source.tier);
   const state = { week_ending: source.weekEnding, tier: source.tier };
   const force = ctx.params['force'] === true || ctx.params['replace_capture'] === true;
@@ -80,7 +78,7 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
     tier: source.tier,
     capturedAt,
     sourceLastUpdateDate: source.sourceLastUpdateDate,
-    source: filePath,
+    source: sourceName,
     executionId: ctx.execution.executionId,
     batchId: ctx.execution.batchId,
   });
@@ -93,7 +91,7 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
   const writer = new RawWriter(ctx.db, {
     weekEnding: source.weekEnding,
     tier: source.tier,
-    sourceFile: filePath,
+    sourceFile: sourceName,
     capturedAt,
     captureId,
     executionId: ctx.execution.executionId,
@@ -106,6 +104,7 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
   let rejected = 0;
   let duplicates = 0;
   let lastLine = 0;
+  let latestUpdate: string | null = source.sourceLastUpdateDate;
 
   const writeBatch = ctx.db.transaction((records: readonly RawOtcRecord[], rejects: RejectRow[]) => {
     for (const r of records) {
@@ -118,13 +117,15 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
           detail: `exact duplicate of line ${verdict.firstLine} (symbol ${r.symbol}, MPID ${r.mpid}); dropped`,
           raw: r,
           recordKey: r.recordHash,
-          sourceLocator: filePath,
+          sourceLocator: sourceName,
           line: r.line,
         });
         continue;
       }
       if (verdict.kind === 'conflict') continue; // rejected with its twin after the whole file is read
       contentHash.update(r.recordHash);
+      if (r.sourceLastUpdateDate && (latestUpdate === null || r.sourceLastUpdateDate > latestUpdate))
+        latestUpdate = r.sourceLastUpdateDate;
       writer.insert(r);
       inserted++;
     }
@@ -132,7 +133,7 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
     rejected += rejects.length;
   });
 
-  const batches = readOtcFile(filePath, { expectedTier: source.tier });
+  const batches = source.batches()[Symbol.asyncIterator]();
   let done = false;
   while (!done) {
     await logStep(ctx.log, 'ingest.bulk_insert', async (span) => {
@@ -154,7 +155,7 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
             detail: rj.detail,
             raw: rj.raw,
             recordKey: null,
-            sourceLocator: filePath,
+            sourceLocator: sourceName,
             line: rj.line,
           })),
         );
@@ -185,7 +186,7 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
           detail: `symbol ${c.key.symbol}, MPID ${c.key.mpid} appears on lines ${c.lines.join(', ')} with different counts; all rejected`,
           raw: { symbol: c.key.symbol, mpid: c.key.mpid, lines: c.lines },
           recordKey: null,
-          sourceLocator: filePath,
+          sourceLocator: sourceName,
           line,
         })),
       );
@@ -197,11 +198,13 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
   if (inserted === 0) {
     captures.markFailed(captureId, 'no valid rows');
     throw new SourceError(
-      filePath,
+      sourceName,
       0,
       rowsIn === 0 ? 'NO_DATA_ROWS' : 'NO_VALID_ROWS',
       rowsIn === 0
-        ? 'the file has a header but no data rows'
+        ? source.kind === 'file'
+          ? 'the file has a header but no data rows'
+          : 'the API returned no rows'
         : `all ${rowsIn} data rows were rejected (see \`spine query rejects --capture ${captureId}\`)`,
       { capture_id: captureId },
     );
@@ -209,6 +212,7 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
 
   captures.setRowCount(captureId, OTC_TABLES.raw, inserted);
   captures.setContentHash(captureId, contentHash.digest('hex').slice(0, 32));
+  captures.setSourceLastUpdateDate(captureId, latestUpdate);
   const metrics = {
     records: rowsIn,
     inserted,
@@ -232,7 +236,7 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
       ...state,
       capture_id: captureId,
       captured_at: capturedAt,
-      source_file: filePath,
+      source_file: sourceName,
       week_source: source.weekSource,
       rows_in: rowsIn,
       raw_rows: inserted,

@@ -2,7 +2,11 @@ import { basename } from 'node:path';
 import { ErrorCodes, SourceError, SpineError } from '../../../core/errors.js';
 import { assertFriday, resolveFileDate, weekEndingFromPublicationDate } from '../../../core/week-ending.js';
 import type { FileDateSource } from '../../../core/week-ending.js';
+import type { Params } from '../../../core/pipeline/params.js';
 import { detectFileFacts } from '../parse/detect-file-facts.js';
+import { readOtcFile } from '../parse/read-otc-file.js';
+import { describeApiSource, fetchFinraWeekly } from '../sources/index.js';
+import type { ParsedBatch } from '../types.js';
 import { normalizeTier, tierHintFromFileName } from '../tiers.js';
 import type { Tier } from '../tiers.js';
 
@@ -91,5 +95,56 @@ export async function resolveFileSource(input: ResolveInput): Promise<ResolvedFi
     weekSource,
     fileDate,
     sourceLastUpdateDate: facts.lastUpdateDate,
+  };
+}
+
+export interface IngestSource {
+  readonly kind: 'file' | 'api';
+  /** Path or `finra-api://…` name: what rejects, captures and logs cite. */
+  readonly name: string;
+  readonly tier: Tier;
+  readonly weekEnding: string;
+  readonly sourceLastUpdateDate: string | null;
+  readonly weekSource: string;
+  readonly tierSource: string;
+  readonly batches: () => AsyncIterable<ParsedBatch>;
+}
+
+/** Resolves the ingest's source (file by default, or the FINRA Query API) into one batch stream. */
+export async function openIngestSource(params: Params, now: Date): Promise<IngestSource> {
+  if (params['source'] === 'api') {
+    const tier = normalizeTier(String(params['tier']));
+    const weekEnding = assertFriday(String(params['week_ending']));
+    const summaryTypeCode = params['summary_type_code'] as string | undefined;
+    const opts = { tier, weekEnding, summaryTypeCode, now };
+    return {
+      kind: 'api',
+      name: describeApiSource(opts),
+      tier,
+      weekEnding,
+      sourceLastUpdateDate: null,
+      weekSource: 'param',
+      tierSource: 'param',
+      batches: () => fetchFinraWeekly(opts),
+    };
+  }
+  const filePath = params['file_path'] as string | undefined;
+  if (!filePath)
+    throw new SourceError('(none)', 0, 'FILE_REQUIRED', 'file_path is required for the file source (--file)');
+  const s = await resolveFileSource({
+    filePath,
+    tier: params['tier'] as string | undefined,
+    weekEnding: params['week_ending'] as string | undefined,
+    fileDate: params['file_date'] as string | undefined,
+  });
+  return {
+    kind: 'file',
+    name: filePath,
+    tier: s.tier,
+    weekEnding: s.weekEnding,
+    sourceLastUpdateDate: s.sourceLastUpdateDate,
+    weekSource: s.weekSource,
+    tierSource: s.tierSource,
+    batches: () => readOtcFile(filePath, { expectedTier: s.tier }),
   };
 }

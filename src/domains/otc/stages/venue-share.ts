@@ -71,14 +71,12 @@ export async function venueShareStage(ctx: StageContext): Promise<StageOutcome> 
   );
   writeQuality(ctx, partition.key, capture.capture_id, [checkVenueShareInvariantResult(violations)]);
   otcCaptures(ctx).setRowCount(capture.capture_id, OTC_TABLES.venueShare, shares.length);
-  const top = shares
-    .slice(0, 5)
-    .map((s) => ({
-      mpid: s.mpid,
-      volume: Number(s.totalVolume),
-      share: Number(s.marketSharePct.toFixed(6)),
-      rank: s.rank,
-    }));
+  const top = shares.slice(0, 5).map((s) => ({
+    mpid: s.mpid,
+    volume: Number(s.totalVolume),
+    share: Number(s.marketSharePct.toFixed(6)),
+    rank: s.rank,
+  }));
   return {
     state: { capture_id: capture.capture_id, venues: shares.length, top_venues: top },
     metrics: {
