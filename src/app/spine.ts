@@ -11,8 +11,8 @@ import { DeadLetterStore } from '../core/execution/dead-letters.js';
 import { EventWriter } from '../core/execution/event-writer.js';
 import { ExecutionStore } from '../core/execution/execution-store.js';
 import type { SpineLogger } from '../core/logging/logger.js';
-import { PipelineRegistry } from '../core/pipeline/registry.js';
-import { registerAllPipelines } from './pipelines.js';
+import type { PipelineRegistry } from '../core/pipeline/registry.js';
+import { defaultRegistry } from './registry.js';
 
 export interface SpineOptions {
   readonly dbPath?: string;
@@ -37,10 +37,6 @@ export interface Spine {
   readonly log: SpineLogger;
   readonly clock: Clock;
   close(): void;
-}
-
-export function defaultRegistry(): PipelineRegistry {
-  return registerAllPipelines(new PipelineRegistry());
 }
 
 export function createSpine(options: SpineOptions): Spine {

@@ -24,7 +24,7 @@ export default class PipelinesDescribe extends SpineCommand<PipelineDescription>
 
   async run(): Promise<PipelineDescription> {
     const { args } = await this.parseWith(PipelinesDescribe);
-    const { defaultRegistry } = await import('../../../app/spine.js');
+    const { defaultRegistry } = await import('../../../app/registry.js');
     const def = defaultRegistry().get(args.name);
     const out: PipelineDescription = {
       name: def.name,

@@ -20,7 +20,7 @@ export default class PipelinesList extends SpineCommand<{ pipelines: PipelineSum
 
   async run(): Promise<{ pipelines: PipelineSummary[]; count: number }> {
     const { flags } = await this.parseWith(PipelinesList);
-    const { defaultRegistry } = await import('../../../app/spine.js');
+    const { defaultRegistry } = await import('../../../app/registry.js');
     const pipelines = defaultRegistry()
       .list(flags.prefix ?? '')
       .map((p) => ({ name: p.name, description: p.description, stages: p.stages.map((s) => s.name) }));

@@ -8,7 +8,6 @@ import type { Params } from '../../../core/pipeline/params.js';
 import type { PipelineDefinition, StageContext } from '../../../core/pipeline/types.js';
 import { assertFriday, lastNWeeks, weekRange } from '../../../core/week-ending.js';
 import { OTC_DOMAIN } from '../constants.js';
-import { rollingStage } from '../stages/rolling.js';
 import { otcCaptures } from '../stages/otc-stage-context.js';
 import { tierFileToken } from '../tiers.js';
 import type { Tier } from '../tiers.js';
@@ -75,6 +74,7 @@ async function refreshRollingStage(ctx: StageContext) {
   for (const week of done) {
     const c = captures.latestPublished(OTC_DOMAIN, week, tier);
     if (!c) continue;
+    const { rollingStage } = await import('../stages/rolling.js');
     await rollingStage(
       {
         ...ctx,

@@ -4,17 +4,14 @@ import type { Params } from '../../../core/pipeline/params.js';
 import type { PipelineRegistry } from '../../../core/pipeline/registry.js';
 import type { PipelineDefinition, StageDefinition } from '../../../core/pipeline/types.js';
 import { OTC_DOMAIN } from '../constants.js';
-import { aggregateStage } from '../stages/aggregate.js';
-import { ingestStage } from '../stages/ingest.js';
-import { normalizeStage } from '../stages/normalize.js';
-import { qualityGateAndPublishStage } from '../stages/publish.js';
-import { rollingStage } from '../stages/rolling.js';
-import { symbolVenueCalcsStage } from '../stages/symbol-venue-calcs.js';
-import { venueShareStage } from '../stages/venue-share.js';
+import type * as Stages from '../stages/index.js';
 import { backfillPipeline } from './backfill.js';
 import { P } from './params.js';
 
 const N = (s: string): string => `${OTC_DOMAIN}.${s}`;
+
+// Stage code loads on first use, so listing or describing pipelines stays cheap (CLI start-up time).
+const stages = (): Promise<typeof Stages> => import('../stages/index.js');
 
 const standalone = { standalone: true } as const;
 const inPipeline = { standalone: false } as const;
@@ -97,15 +94,21 @@ export const weekPipeline: PipelineDefinition = {
     stage(
       'ingest',
       'Stream the file into a staged capture; rejects per row',
-      (ctx) => ingestStage(ctx, { publish: false }),
+      async (ctx) => (await stages()).ingestStage(ctx, { publish: false }),
       'io',
     ),
-    stage('normalize', 'Validate rows into venue_volume', (ctx) => normalizeStage(ctx, inPipeline)),
-    stage('aggregate', 'Symbol summary', (ctx) => aggregateStage(ctx, inPipeline)),
-    stage('venue_share', 'Venue market share across symbols', (ctx) => venueShareStage(ctx)),
-    stage('symbol_venue_calcs', 'Per-symbol venue volume, share, HHI, tier share', (ctx) => symbolVenueCalcsStage(ctx)),
-    stage('rolling', '6-week rolling statistics', (ctx) => rollingStage(ctx, inPipeline)),
-    stage('publish', 'Quality gate, then publish the capture atomically', (ctx) => qualityGateAndPublishStage(ctx)),
+    stage('normalize', 'Validate rows into venue_volume', async (ctx) =>
+      (await stages()).normalizeStage(ctx, inPipeline),
+    ),
+    stage('aggregate', 'Symbol summary', async (ctx) => (await stages()).aggregateStage(ctx, inPipeline)),
+    stage('venue_share', 'Venue market share across symbols', async (ctx) => (await stages()).venueShareStage(ctx)),
+    stage('symbol_venue_calcs', 'Per-symbol venue volume, share, HHI, tier share', async (ctx) =>
+      (await stages()).symbolVenueCalcsStage(ctx),
+    ),
+    stage('rolling', '6-week rolling statistics', async (ctx) => (await stages()).rollingStage(ctx, inPipeline)),
+    stage('publish', 'Quality gate, then publish the capture atomically', async (ctx) =>
+      (await stages()).qualityGateAndPublishStage(ctx),
+    ),
   ],
 };
 
@@ -129,7 +132,12 @@ export const otcPipelines: readonly PipelineDefinition[] = [
     ...single(
       'ingest_week',
       'Ingest one weekly file (or API week) as a new published raw capture',
-      stage('ingest', 'Stream rows into raw and publish', (ctx) => ingestStage(ctx, { publish: true }), 'io'),
+      stage(
+        'ingest',
+        'Stream rows into raw and publish',
+        async (ctx) => (await stages()).ingestStage(ctx, { publish: true }),
+        'io',
+      ),
       [P.file, P.week, P.tier, P.fileDate, P.source, P.summaryType, P.force, P.replace],
     ),
     validate: requireSource,
@@ -137,31 +145,31 @@ export const otcPipelines: readonly PipelineDefinition[] = [
   single(
     'normalize_week',
     'Validate raw rows into venue_volume (rejects to core_rejects)',
-    stage('normalize', 'Validate rows', (ctx) => normalizeStage(ctx, standalone)),
+    stage('normalize', 'Validate rows', async (ctx) => (await stages()).normalizeStage(ctx, standalone)),
     [P.weekRequired, P.tierRequired, P.captureId, P.force],
   ),
   single(
     'aggregate_week',
     'Symbol summary from venue_volume',
-    stage('aggregate', 'Symbol summary', (ctx) => aggregateStage(ctx, standalone)),
+    stage('aggregate', 'Symbol summary', async (ctx) => (await stages()).aggregateStage(ctx, standalone)),
     [P.weekRequired, P.tierRequired, P.captureId, P.force],
   ),
   single(
     'compute_venue_share',
     'Venue market share for one week and tier (always recomputes)',
-    stage('venue_share', 'Venue share', (ctx) => venueShareStage(ctx)),
+    stage('venue_share', 'Venue share', async (ctx) => (await stages()).venueShareStage(ctx)),
     [P.weekRequired, P.tierRequired, P.captureId, P.force],
   ),
   single(
     'compute_symbol_venue_calcs',
     'Per-symbol venue volume and share, HHI, tier share',
-    stage('symbol_venue_calcs', 'Calcs', (ctx) => symbolVenueCalcsStage(ctx)),
+    stage('symbol_venue_calcs', 'Calcs', async (ctx) => (await stages()).symbolVenueCalcsStage(ctx)),
     [P.weekRequired, P.tierRequired, P.captureId, P.force],
   ),
   single(
     'compute_rolling',
     '6-week rolling statistics for one week and tier',
-    stage('rolling', 'Rolling', (ctx) => rollingStage(ctx, standalone)),
+    stage('rolling', 'Rolling', async (ctx) => (await stages()).rollingStage(ctx, standalone)),
     [
       P.weekRequired,
       P.tierRequired,
