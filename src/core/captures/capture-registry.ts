@@ -102,7 +102,7 @@ export class CaptureRegistry {
 
   setRowCount(captureId: string, table: string, count: number): void {
     this.#db
-      .prepare(`UPDATE core_captures SET row_counts = json_set(row_counts, '$.' || ?, ?) WHERE capture_id = ?`)
+      .prepare(`UPDATE core_captures SET row_counts = json_set(row_counts, '$.' || ?, CAST(? AS INTEGER)) WHERE capture_id = ?`)
       .run(table, count, captureId);
   }
 

@@ -24,6 +24,7 @@ export * from './calculations/normalize.js';
 export * from './calculations/symbol-summary.js';
 export * from './calculations/venue-share.js';
 export * from './calculations/symbol-venue.js';
+export * from './calculations/symbol-venue-invariants.js';
 export * from './calculations/rolling.js';
 export * from './calculations/quality.js';
 export * from './calculations/calc-registry.js';

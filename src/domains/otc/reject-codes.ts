@@ -18,6 +18,7 @@ export const RejectCodes = {
   NEGATIVE_TRADES: 'NEGATIVE_TRADES',
   ZERO_VOLUME: 'ZERO_VOLUME',
   TIER_MISMATCH: 'TIER_MISMATCH',
+  KEY_COLLISION: 'KEY_COLLISION',
 } as const;
 export type RejectCode = (typeof RejectCodes)[keyof typeof RejectCodes];
 
@@ -37,6 +38,8 @@ export const REJECT_CODE_DESCRIPTIONS: Readonly<Record<RejectCode, string>> = {
   NEGATIVE_TRADES: 'Trade count is negative.',
   ZERO_VOLUME: 'Row has 0 shares and 0 trades; dropped unless zero rows are kept on purpose.',
   TIER_MISMATCH: "Row's tier text contradicts the tier chosen for the ingest.",
+  KEY_COLLISION:
+    'Symbol cleaning made this row collide with an earlier row of the same venue (e.g. AA$PL and AAPL); the first is kept.',
 };
 
 export const REJECT_CODE_LIST: readonly RejectCode[] = Object.values(RejectCodes);

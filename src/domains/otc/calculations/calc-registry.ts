@@ -55,17 +55,27 @@ export function getCurrentVersion(name: string, registry: Readonly<Record<string
 export function versionRank(version: string): number {
   const m = /^v(\d+)$/.exec(version);
   if (m?.[1] === undefined) {
-    throw new SpineError(ErrorCodes.INVALID_PARAMS, `Invalid calc version '${version}'; expected v<N>`, { nonRetryable: true });
+    throw new SpineError(ErrorCodes.INVALID_PARAMS, `Invalid calc version '${version}'; expected v<N>`, {
+      nonRetryable: true,
+    });
   }
   return Number(m[1]);
 }
 
-export function isDeprecated(name: string, version: string, registry: Readonly<Record<string, CalcSpec>> = CALCS): boolean {
+export function isDeprecated(
+  name: string,
+  version: string,
+  registry: Readonly<Record<string, CalcSpec>> = CALCS,
+): boolean {
   return specOf(name, registry).deprecated.includes(version);
 }
 
 /** The warning to log when a deprecated version is requested, else null. */
-export function deprecationWarning(name: string, version: string, registry: Readonly<Record<string, CalcSpec>> = CALCS): string | null {
+export function deprecationWarning(
+  name: string,
+  version: string,
+  registry: Readonly<Record<string, CalcSpec>> = CALCS,
+): string | null {
   if (!isDeprecated(name, version, registry)) return null;
   return `Calc ${name} ${version} is deprecated; current is ${getCurrentVersion(name, registry)}`;
 }
@@ -81,14 +91,22 @@ export interface CalcMetadata {
 }
 
 /** Metadata for a calc at `version` (default: current); an unknown version is a user error. */
-export function getCalcMetadata(name: string, version?: string, registry: Readonly<Record<string, CalcSpec>> = CALCS): CalcMetadata {
+export function getCalcMetadata(
+  name: string,
+  version?: string,
+  registry: Readonly<Record<string, CalcSpec>> = CALCS,
+): CalcMetadata {
   const spec = specOf(name, registry);
   const v = version ?? spec.current;
   if (!spec.versions.includes(v)) {
-    throw new SpineError(ErrorCodes.INVALID_PARAMS, `Unknown version '${v}' for calc ${name}. Known: ${spec.versions.join(', ')}`, {
-      details: { calc: name, version: v },
-      nonRetryable: true,
-    });
+    throw new SpineError(
+      ErrorCodes.INVALID_PARAMS,
+      `Unknown version '${v}' for calc ${name}. Known: ${spec.versions.join(', ')}`,
+      {
+        details: { calc: name, version: v },
+        nonRetryable: true,
+      },
+    );
   }
   return {
     calcName: name,

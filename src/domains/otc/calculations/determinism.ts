@@ -24,11 +24,17 @@ export function stripAuditFields<T extends Record<string, unknown>>(row: T): Par
 function canonical(row: Record<string, unknown>): string {
   const stripped = stripAuditFields(row);
   const keys = Object.keys(stripped).sort();
-  return JSON.stringify(keys.map((k) => [k, stripped[k]]), (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  return JSON.stringify(
+    keys.map((k) => [k, stripped[k]]),
+    (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v),
+  );
 }
 
 /** True when both lists hold the same rows (as multisets), ignoring audit fields and order. */
-export function rowsEqualIgnoringAudit(a: readonly Record<string, unknown>[], b: readonly Record<string, unknown>[]): boolean {
+export function rowsEqualIgnoringAudit(
+  a: readonly Record<string, unknown>[],
+  b: readonly Record<string, unknown>[],
+): boolean {
   if (a.length !== b.length) return false;
   const x = a.map(canonical).sort();
   const y = b.map(canonical).sort();

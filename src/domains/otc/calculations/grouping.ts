@@ -37,3 +37,16 @@ export function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string): Map<
   }
   return groups;
 }
+
+/** The (week, tier, symbol[, capture]) identity every per-symbol row carries. */
+export interface SymbolKeyed {
+  readonly weekEnding: string;
+  readonly tier: Tier;
+  readonly symbol: string;
+  readonly captureId?: string;
+}
+
+export function keyFields(r: SymbolKeyed): SymbolKeyed {
+  const base = { weekEnding: r.weekEnding, tier: r.tier, symbol: r.symbol };
+  return r.captureId === undefined ? base : { ...base, captureId: r.captureId };
+}

@@ -4,6 +4,7 @@
  * all that is wrong with it. Rejects are data, not exceptions (reference bug §2 #2).
  */
 import { divideCounts, isNegativeCount, isZeroCount } from '../count.js';
+import { dedupeRecords } from '../dedupe.js';
 import { RejectCodes } from '../reject-codes.js';
 import type { RejectCode } from '../reject-codes.js';
 import { recordToRawText } from '../record-text.js';
@@ -55,14 +56,16 @@ export function venueAvgTradeSize(shares: Count, trades: Count): number | null {
 export function validateRecord(rec: NormalizeInput, opts: NormalizeOptions = {}): RecordValidation {
   const reasons: RejectReason[] = [];
   // A source without a tier column has '' here; its tier is the one chosen for the ingest.
-  const tier = rec.tierText === '' && opts.expectedTier !== undefined ? opts.expectedTier : tierFromDescription(rec.tierText);
+  const tier =
+    rec.tierText === '' && opts.expectedTier !== undefined ? opts.expectedTier : tierFromDescription(rec.tierText);
   if (tier === null) reasons.push({ code: RejectCodes.INVALID_TIER, text: `Invalid tier: '${rec.tierText}'` });
   else if (opts.expectedTier !== undefined && tier !== opts.expectedTier) {
     const text = `Tier '${rec.tierText}' contradicts the chosen tier ${opts.expectedTier}`;
     reasons.push({ code: RejectCodes.TIER_MISMATCH, text });
   }
   const symbol = cleanSymbol(rec.symbol);
-  if (symbol === '') reasons.push({ code: RejectCodes.EMPTY_SYMBOL, text: `Empty symbol after cleaning: '${rec.symbol}'` });
+  if (symbol === '')
+    reasons.push({ code: RejectCodes.EMPTY_SYMBOL, text: `Empty symbol after cleaning: '${rec.symbol}'` });
   else if (symbol.length > MAX_SYMBOL_LENGTH) {
     const text = `Symbol too long: ${symbol} (${symbol.length} characters, max ${MAX_SYMBOL_LENGTH})`;
     reasons.push({ code: RejectCodes.SYMBOL_TOO_LONG, text });
@@ -110,6 +113,7 @@ export interface NormalizeResult {
 /**
  * Normalizes parsed records into the pipeline's (week, tier) partition. The week is the pipeline's (an
  * explicit week_ending wins over the row's own), and the tier is the canonical one chosen for the ingest.
+ * Rows whose keys collide only after symbol cleaning are resolved as DUPLICATE / CONFLICTING_DUPLICATE.
  */
 export function normalizeRecords(
   records: Iterable<RawOtcRecord>,
@@ -148,5 +152,16 @@ export function normalizeRecords(
       avgTradeSize: venueAvgTradeSize(r.totalShares, r.totalTrades),
     });
   }
-  return { accepted, rejects };
+  // Cleaning can make two source keys one (`AA$PL` and `AAPL`); resolve that like any duplicate so the
+  // venue_volume UNIQUE key cannot be violated.
+  const deduped = dedupeRecords(accepted);
+  if (deduped.rejects.length === 0) return { accepted, rejects };
+  const hashes = new Map(accepted.map((a) => [a.line, a.recordHash]));
+  for (const d of deduped.rejects) {
+    const text = `after symbol cleaning: ${d.detail}`;
+    const reasons = [{ code: d.reasonCode, text }];
+    rejects.push({ ...d, detail: text, reasons, recordHash: hashes.get(d.line) ?? '' });
+  }
+  rejects.sort((a, b) => a.line - b.line);
+  return { accepted: deduped.kept, rejects };
 }

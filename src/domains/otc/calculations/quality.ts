@@ -30,7 +30,14 @@ export function checkVenueShareSum(shares: readonly number[], tolerance = SHARE_
   const sum = shares.reduce((a, b) => a + b, 0);
   const ok = shares.length > 0 && Math.abs(sum - 1) <= tolerance;
   const message = shares.length === 0 ? 'no venue share rows' : `venue shares sum to ${sum}`;
-  return { checkName: 'venue_share_sum', category: 'BUSINESS_RULE', status: ok ? 'PASS' : 'FAIL', message, actual: sum, expected: 1 };
+  return {
+    checkName: 'venue_share_sum',
+    category: 'BUSINESS_RULE',
+    status: ok ? 'PASS' : 'FAIL',
+    message,
+    actual: sum,
+    expected: 1,
+  };
 }
 
 /** venue_share_invariant: the §9.7 FAIL row recorded instead of crashing when invariants break. */
@@ -84,7 +91,14 @@ export function checkWeekOverWeekVolumeSwing(current: Count, prior: Count | null
   const name = 'week_over_week_volume_swing';
   const cur = countToNumber(current);
   if (prior === null) {
-    return { checkName: name, category: 'BUSINESS_RULE', status: 'PASS', message: 'no prior week to compare', actual: cur, expected: null };
+    return {
+      checkName: name,
+      category: 'BUSINESS_RULE',
+      status: 'PASS',
+      message: 'no prior week to compare',
+      actual: cur,
+      expected: null,
+    };
   }
   const prev = countToNumber(prior);
   const swing = isZeroCount(prior) ? (cur === 0 ? 0 : Number.POSITIVE_INFINITY) : Math.abs(cur - prev) / prev;
@@ -105,7 +119,14 @@ export function checkVenueDrop(currentVenues: number, priorVenues: number | null
   const name = 'venue_drop';
   if (priorVenues === null || priorVenues === 0) {
     const message = priorVenues === null ? 'no prior week to compare' : 'prior week had no venues';
-    return { checkName: name, category: 'COMPLETENESS', status: 'PASS', message, actual: currentVenues, expected: null };
+    return {
+      checkName: name,
+      category: 'COMPLETENESS',
+      status: 'PASS',
+      message,
+      actual: currentVenues,
+      expected: null,
+    };
   }
   const drop = (priorVenues - currentVenues) / priorVenues;
   return {

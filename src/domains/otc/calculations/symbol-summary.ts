@@ -45,7 +45,14 @@ export function computeSymbolSummaries(rows: Iterable<VenueRow>): SymbolSummary[
     const acc = groups.get(key);
     const lud = r.sourceLastUpdateDate ?? null;
     if (acc === undefined) {
-      groups.set(key, { first: r, volume: r.totalShares, trades: r.totalTrades, firstMpid: r.mpid, mpids: null, maxLud: lud });
+      groups.set(key, {
+        first: r,
+        volume: r.totalShares,
+        trades: r.totalTrades,
+        firstMpid: r.mpid,
+        mpids: null,
+        maxLud: lud,
+      });
       continue;
     }
     acc.volume = addCount(acc.volume, r.totalShares);

@@ -38,7 +38,10 @@ export function computeVenueShares(rows: Iterable<VenueRow>): VenueShare[] {
   for (const r of rows) {
     const pk = partitionKey(r);
     let venues = partitions.get(pk);
-    if (venues === undefined) partitions.set(pk, (venues = new Map()));
+    if (venues === undefined) {
+      venues = new Map<string, Acc>();
+      partitions.set(pk, venues);
+    }
     const acc = venues.get(r.mpid);
     if (acc === undefined) {
       venues.set(r.mpid, { first: r, volume: r.totalShares, trades: r.totalTrades, symbols: new Set([r.symbol]) });
@@ -82,12 +85,18 @@ export interface InvariantViolation {
   readonly message: string;
 }
 
-export type VenueShareLike = Pick<VenueShare, 'weekEnding' | 'tier' | 'mpid' | 'totalVolume' | 'marketSharePct' | 'rank'> & {
+export type VenueShareLike = Pick<
+  VenueShare,
+  'weekEnding' | 'tier' | 'mpid' | 'totalVolume' | 'marketSharePct' | 'rank'
+> & {
   readonly captureId?: string;
 };
 
 /** Per partition: |Σ share − 1| ≤ 1e-4, ranks exactly 1..N, no negative volume or share. Empty list = no violations. */
-export function checkVenueShareInvariants(shares: readonly VenueShareLike[], tolerance = SHARE_SUM_TOLERANCE): InvariantViolation[] {
+export function checkVenueShareInvariants(
+  shares: readonly VenueShareLike[],
+  tolerance = SHARE_SUM_TOLERANCE,
+): InvariantViolation[] {
   const out: InvariantViolation[] = [];
   for (const group of groupBy(shares, (s) => partitionKey(s)).values()) {
     const { weekEnding, tier } = group[0] ?? { weekEnding: '', tier: 'OTC' as Tier };
@@ -99,15 +108,31 @@ export function checkVenueShareInvariants(shares: readonly VenueShareLike[], tol
         out.push({ rule: 'NEGATIVE_VOLUME', weekEnding, tier, mpid: s.mpid, message });
       }
       if (s.marketSharePct < 0) {
-        out.push({ rule: 'NEGATIVE_SHARE', weekEnding, tier, mpid: s.mpid, message: `venue ${s.mpid} has negative share ${s.marketSharePct}` });
+        out.push({
+          rule: 'NEGATIVE_SHARE',
+          weekEnding,
+          tier,
+          mpid: s.mpid,
+          message: `venue ${s.mpid} has negative share ${s.marketSharePct}`,
+        });
       }
     }
     if (Math.abs(sum - 1) > tolerance) {
-      out.push({ rule: 'SHARE_SUM', weekEnding, tier, message: `venue shares sum to ${sum}, expected 1 ± ${tolerance}` });
+      out.push({
+        rule: 'SHARE_SUM',
+        weekEnding,
+        tier,
+        message: `venue shares sum to ${sum}, expected 1 ± ${tolerance}`,
+      });
     }
     const ranks = group.map((s) => s.rank).sort((a, b) => a - b);
     if (ranks.some((r, i) => r !== i + 1)) {
-      out.push({ rule: 'RANK_SEQUENCE', weekEnding, tier, message: `ranks are [${ranks.join(', ')}], expected 1..${ranks.length}` });
+      out.push({
+        rule: 'RANK_SEQUENCE',
+        weekEnding,
+        tier,
+        message: `ranks are [${ranks.join(', ')}], expected 1..${ranks.length}`,
+      });
     }
   }
   return out;

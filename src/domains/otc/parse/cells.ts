@@ -32,18 +32,38 @@ export function upperCell(t: string, a0: number, b0: number): string {
   return t.slice(a, b);
 }
 
-/** A trimmed optional cell ('' → null) that reuses the previous row's string when the text is the same. */
-export class RepeatCell {
-  #last = '';
+/**
+ * True when `t[a, b)` equals `s`. A plain loop: `startsWith(s, a)` costs several times more per call and
+ * this runs for several cells of every row.
+ */
+export function rangeEquals(t: string, a: number, b: number, s: string): boolean {
+  if (b - a !== s.length) return false;
+  for (let i = 0; i < s.length; i++) if (t.charCodeAt(a + i) !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * A trimmed optional cell ('' → null) that reuses the string of a recent row with the same text, so
+ * records share one string per venue or issue name instead of one each, and no slice is needed.
+ */
+export class RecentCells {
+  readonly #recent: string[] = [];
+  readonly #capacity: number;
+  #next = 0;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
 
   read(t: string, a0: number, b0: number): string | null {
     const a = trimStart(t, a0, b0);
     const b = trimEnd(t, a, b0);
     if (a === b) return null;
-    const last = this.#last;
-    if (b - a === last.length && t.startsWith(last, a)) return last;
-    this.#last = t.slice(a, b);
-    return this.#last;
+    for (const s of this.#recent) if (rangeEquals(t, a, b, s)) return s;
+    const value = t.slice(a, b);
+    this.#recent[this.#next] = value;
+    this.#next = (this.#next + 1) % this.#capacity;
+    return value;
   }
 }
 
@@ -65,7 +85,7 @@ export class DateCache {
     const a = trimStart(t, a0, b0);
     const b = trimEnd(t, a, b0);
     if (a === b) return null;
-    if (b - a === this.#lastCell.length && t.startsWith(this.#lastCell, a)) return this.#lastValue;
+    if (rangeEquals(t, a, b, this.#lastCell)) return this.#lastValue;
     const cell = t.slice(a, b);
     let value: string | undefined;
     if (this.#cells.has(cell)) value = this.#cells.get(cell);

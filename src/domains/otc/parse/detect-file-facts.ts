@@ -41,7 +41,10 @@ function weekOf(fields: readonly string[], cols: OtcColumns, lud: string | null)
 }
 
 /** Throws the parser's HEADER_MISSING_COLUMN error for an unusable header, like a full parse would. */
-export async function detectFileFacts(path: string, opts: { fileName?: string; delimiter?: string } = {}): Promise<OtcFileFacts> {
+export async function detectFileFacts(
+  path: string,
+  opts: { fileName?: string; delimiter?: string } = {},
+): Promise<OtcFileFacts> {
   const fileName = opts.fileName ?? path;
   const delimiter = opts.delimiter ?? '|';
   const lines: Array<{ line: string; no: number }> = [];
@@ -62,10 +65,18 @@ export async function detectFileFacts(path: string, opts: { fileName?: string; d
   }
   if (lines.length < 2) splitter.end(sink);
   const [head, first] = lines;
-  if (head === undefined) return { header: [], firstDataLine: null, tierText: null, tier: null, lastUpdateDate: null, rowWeekEnding: null };
+  if (head === undefined)
+    return { header: [], firstDataLine: null, tierText: null, tier: null, lastUpdateDate: null, rowWeekEnding: null };
   const cols = resolveOtcHeader(splitFields(head.line, delimiter), head.line, fileName, head.no);
   if (first === undefined) {
-    return { header: cols.names, firstDataLine: null, tierText: null, tier: null, lastUpdateDate: null, rowWeekEnding: null };
+    return {
+      header: cols.names,
+      firstDataLine: null,
+      tierText: null,
+      tier: null,
+      lastUpdateDate: null,
+      rowWeekEnding: null,
+    };
   }
   const fields = splitFields(first.line, delimiter);
   const tierText = cell(fields, cols.tier);

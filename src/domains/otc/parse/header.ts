@@ -43,7 +43,12 @@ function findColumn(names: readonly string[], candidates: readonly string[]): nu
 }
 
 /** Maps header fields to columns; throws SourceError HEADER_MISSING_COLUMN naming what is missing. */
-export function resolveOtcHeader(fields: readonly string[], rawLine: string, fileName: string, line: number): OtcColumns {
+export function resolveOtcHeader(
+  fields: readonly string[],
+  rawLine: string,
+  fileName: string,
+  line: number,
+): OtcColumns {
   const names = fields.map((f) => f.trim());
   const cols = {} as Record<HeaderField, number>;
   let maxIndex = -1;

@@ -30,7 +30,10 @@ export function toFileError(err: unknown, fileName: string): unknown {
 }
 
 /** Yields batches of records and rejects from a FINRA weekly file (format A) or a fixture (format B). */
-export async function* readOtcFile(path: string, opts: ReadOtcFileOptions = {}): AsyncGenerator<ParsedBatch, void, undefined> {
+export async function* readOtcFile(
+  path: string,
+  opts: ReadOtcFileOptions = {},
+): AsyncGenerator<ParsedBatch, void, undefined> {
   const fileName = opts.fileName ?? path;
   const parser = new OtcRowParser({ ...opts, fileName });
   const splitter = new LineSplitter(fileName);

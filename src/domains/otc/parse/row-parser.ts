@@ -11,18 +11,17 @@
  * so the hot path allocates only what a record keeps (symbol, MPID, names, the hash). Counts are parsed in
  * place, and tier text and dates are compared against the previous row's before any work is done.
  */
-import { SourceError } from '../../../core/errors.js';
 import { sha256Hex32 } from '../../../core/record-hash.js';
 import { RejectCodes } from '../reject-codes.js';
 import type { RejectCode } from '../reject-codes.js';
-import { tierFromDescription } from '../tiers.js';
 import type { Tier } from '../tiers.js';
 import type { ParsedBatch, RawOtcRecord, RowReject } from '../types.js';
-import { DateCache, isBlank, RepeatCell, upperCell } from './cells.js';
+import { DateCache, isBlank, RecentCells, upperCell } from './cells.js';
 import { resolveOtcHeader } from './header.js';
 import type { OtcColumns } from './header.js';
 import { parseCountRange } from './parse-count.js';
 import { splitFields } from './split-fields.js';
+import { TierCell } from './tier-cell.js';
 
 export const DEFAULT_BATCH_SIZE = 5000;
 
@@ -39,7 +38,6 @@ export interface OtcParseOptions {
 
 export class OtcRowParser {
   readonly #file: string;
-  readonly #expectedTier: Tier | undefined;
   readonly #delimiter: string;
   #cols: OtcColumns | null = null;
   #fs = new Int32Array(0);
@@ -47,20 +45,18 @@ export class OtcRowParser {
   #records: RawOtcRecord[] = [];
   #rejects: RowReject[] = [];
   #lastLine = 0;
-  /** Last tier cell as read and its trimmed text; real files repeat one tier on every row. */
-  #tierCell = '\u0000';
-  #tierText = '';
+  readonly #tier: TierCell;
   readonly #dates = new DateCache();
-  /** Names repeat on consecutive rows (files are sorted by symbol; a venue has one name), so rows share strings. */
-  readonly #issueNames = new RepeatCell();
-  readonly #venueNames = new RepeatCell();
+  /** Files are sorted by symbol, so an issue name repeats on consecutive rows; a venue name repeats per MPID. */
+  readonly #issueNames = new RecentCells(1);
+  readonly #venueNames = new RecentCells(16);
   #prefixWeek: string | null = '';
   #prefixTier = '';
   #prefix = '||';
 
   constructor(opts: OtcParseOptions) {
     this.#file = opts.fileName;
-    this.#expectedTier = opts.expectedTier;
+    this.#tier = new TierCell(opts.fileName, opts.expectedTier);
     this.#delimiter = opts.delimiter ?? '|';
   }
 
@@ -141,13 +137,7 @@ export class OtcRowParser {
       this.#reject(lineNo, RejectCodes.SHORT_ROW, detail, raw.slice(rawStart, rawEnd));
       return;
     }
-    let tierText = '';
-    if (cols.tier >= 0) {
-      const a = fs[cols.tier] ?? 0;
-      const b = fe[cols.tier] ?? 0;
-      if (b - a !== this.#tierCell.length || !t.startsWith(this.#tierCell, a)) this.#newTier(t.slice(a, b), lineNo);
-      tierText = this.#tierText;
-    }
+    const tierText = cols.tier < 0 ? '' : this.#tier.read(t, fs[cols.tier] ?? 0, fe[cols.tier] ?? 0, lineNo);
     const totalShares = parseCountRange(t, fs[cols.shares] ?? 0, fe[cols.shares] ?? 0);
     if (totalShares === null) return this.#badNumber(cols, cols.shares, t, lineNo, raw.slice(rawStart, rawEnd));
     const totalTrades = parseCountRange(t, fs[cols.trades] ?? 0, fe[cols.trades] ?? 0);
@@ -202,25 +192,6 @@ export class OtcRowParser {
     return this.#prefix;
   }
 
-  #newTier(cell: string, lineNo: number): void {
-    const tierText = cell.trim();
-    if (this.#expectedTier !== undefined) {
-      const mapped = tierFromDescription(tierText);
-      if (mapped !== this.#expectedTier) {
-        const what = mapped === null ? 'is not a known tier' : `means ${mapped}`;
-        throw new SourceError(
-          this.#file,
-          lineNo,
-          'TIER_MISMATCH',
-          `tierDescription '${tierText}' contradicts the chosen tier ${this.#expectedTier} (it ${what})`,
-          { tierText, mappedTier: mapped, expectedTier: this.#expectedTier },
-        );
-      }
-    }
-    this.#tierCell = cell;
-    this.#tierText = tierText;
-  }
-
   #badNumber(cols: OtcColumns, index: number, t: string, lineNo: number, raw: string): void {
     const value = t.slice(this.#fs[index] ?? 0, this.#fe[index] ?? 0);
     this.#reject(lineNo, RejectCodes.BAD_NUMBER, `${cols.names[index]} is not an integer: '${value}'`, raw);
@@ -228,7 +199,8 @@ export class OtcRowParser {
 
   #badDate(cols: OtcColumns, index: number, t: string, lineNo: number, raw: string): void {
     const value = t.slice(this.#fs[index] ?? 0, this.#fe[index] ?? 0).trim();
-    const detail = value === '' ? `${cols.names[index]} is empty` : `${cols.names[index]} is not a real YYYY-MM-DD date: '${value}'`;
+    const detail =
+      value === '' ? `${cols.names[index]} is empty` : `${cols.names[index]} is not a real YYYY-MM-DD date: '${value}'`;
     this.#reject(lineNo, RejectCodes.BAD_DATE, detail, raw);
   }
 

@@ -1,16 +1,13 @@
 import type { StageOutcome } from '../../../contracts/execution.js';
-import { formatUtc } from '../../../core/clock.js';
 import { logStep } from '../../../core/logging/span.js';
 import type { StageContext } from '../../../core/pipeline/types.js';
 import { computeSymbolSummaries } from '../calculations/symbol-summary.js';
 import { OTC_TABLES } from '../constants.js';
-import { clearCapture, LineageInsert } from '../repository/derived.js';
 import { venueRows } from '../repository/venue-rows.js';
 import type { Tier } from '../tiers.js';
-import { writeChunked } from './chunks.js';
+import { replaceCaptureRows } from './chunks.js';
 import type { StageMode } from './normalize.js';
-import { skipped } from './normalize.js';
-import { inputCapture, lineageOf, otcCaptures, otcManifest, partitionFrom } from './otc-stage-context.js';
+import { inputCapture, otcManifest, partitionFrom, skipWhenDone } from './otc-stage-context.js';
 
 const COLUMNS = [
   'week_ending',
@@ -26,18 +23,9 @@ const COLUMNS = [
 /** Gold: one symbol_summary row per symbol of the capture (domain-spec §10.1). */
 export async function aggregateStage(ctx: StageContext, mode: StageMode): Promise<StageOutcome> {
   const partition = partitionFrom(ctx);
-  const manifest = otcManifest(ctx);
-  if (mode.standalone && ctx.params['force'] !== true && manifest.isAtLeast(partition.key, 'AGGREGATED')) {
-    return skipped(
-      `Already aggregated: week ${partition.weekEnding} tier ${partition.tier}; use --force to recompute`,
-      {
-        week_ending: partition.weekEnding,
-        tier: partition.tier,
-      },
-    );
-  }
+  const skip = mode.standalone ? skipWhenDone(ctx, partition, 'AGGREGATED', 'Aggregation') : undefined;
+  if (skip) return skip;
   const capture = inputCapture(ctx, partition, 'normalized data');
-  const lineage = lineageOf(capture, ctx);
   const tier = capture.tier as Tier;
   const issueNames = new Map<string, string>();
   const summaries = await logStep(ctx.log, 'aggregate.compute', (span) => {
@@ -47,36 +35,20 @@ export async function aggregateStage(ctx: StageContext, mode: StageMode): Promis
     span.addMetrics({ rows_in: rows.length, rows_out: out.length });
     return out;
   });
-  const insert = new LineageInsert(
-    ctx.db,
-    OTC_TABLES.symbolSummary,
-    COLUMNS,
-    lineage,
-    'calculated_at',
-    formatUtc(ctx.clock.now()),
-  );
-  await writeChunked(
-    ctx,
-    capture.status === 'staged',
-    () => clearCapture(ctx.db, OTC_TABLES.symbolSummary, capture.capture_id),
-    summaries,
-    (s) =>
-      insert.insert([
-        s.weekEnding,
-        s.tier,
-        s.symbol,
-        issueNames.get(s.symbol) ?? null,
-        s.totalVolume,
-        s.totalTrades,
-        s.venueCount,
-        s.avgTradeSize,
-      ]),
-  );
-  otcCaptures(ctx).setRowCount(capture.capture_id, OTC_TABLES.symbolSummary, summaries.length);
-  manifest.advanceTo(partition.key, 'AGGREGATED', {
+  await replaceCaptureRows(ctx, capture, OTC_TABLES.symbolSummary, COLUMNS, summaries, (s) => [
+    s.weekEnding,
+    s.tier,
+    s.symbol,
+    issueNames.get(s.symbol) ?? null,
+    s.totalVolume,
+    s.totalTrades,
+    s.venueCount,
+    s.avgTradeSize,
+  ]);
+  otcManifest(ctx).advanceTo(partition.key, 'AGGREGATED', {
     captureId: capture.capture_id,
-    executionId: lineage.executionId,
-    batchId: lineage.batchId,
+    executionId: ctx.execution.executionId,
+    batchId: ctx.execution.batchId,
   });
   return {
     state: { week_ending: capture.week_ending, tier, capture_id: capture.capture_id, symbols: summaries.length },

@@ -1,4 +1,8 @@
+import type { Capture } from '../../../core/captures/capture-registry.js';
+import { formatUtc } from '../../../core/clock.js';
 import type { StageContext } from '../../../core/pipeline/types.js';
+import { clearCapture, LineageInsert } from '../repository/derived.js';
+import { lineageOf, otcCaptures } from './otc-stage-context.js';
 
 /** Rows written per transaction when a capture is still staged (invisible), between event-loop yields. */
 export const ROWS_PER_CHUNK = 20_000;
@@ -30,4 +34,34 @@ export async function writeChunked<T>(
     })();
     await ctx.yieldControl();
   }
+}
+
+/**
+ * Delete-and-insert of one capture's rows in one table (domain-spec §12, L3 idempotency), with lineage
+ * appended to every row and the capture's staged/published state deciding the transaction shape.
+ */
+export async function replaceCaptureRows<T>(
+  ctx: StageContext,
+  capture: Capture,
+  table: string,
+  columns: readonly string[],
+  rows: readonly T[],
+  values: (row: T) => unknown[],
+): Promise<void> {
+  const insert = new LineageInsert(
+    ctx.db,
+    table,
+    columns,
+    lineageOf(capture, ctx),
+    'calculated_at',
+    formatUtc(ctx.clock.now()),
+  );
+  await writeChunked(
+    ctx,
+    capture.status === 'staged',
+    () => clearCapture(ctx.db, table, capture.capture_id),
+    rows,
+    (r) => insert.insert(values(r)),
+  );
+  otcCaptures(ctx).setRowCount(capture.capture_id, table, rows.length);
 }

@@ -3,6 +3,7 @@ import { formatUtc } from '../../../core/clock.js';
 import { logStep } from '../../../core/logging/span.js';
 import type { StageContext } from '../../../core/pipeline/types.js';
 import { venueAvgTradeSize, validateRecord } from '../calculations/normalize.js';
+import { RejectCodes } from '../reject-codes.js';
 import { OTC_TABLES } from '../constants.js';
 import { clearCapture, LineageInsert } from '../repository/derived.js';
 import { iterateRaw } from '../repository/raw.js';
@@ -10,7 +11,7 @@ import { writeRejects } from '../repository/rejects.js';
 import type { RejectRow } from '../repository/rejects.js';
 import type { Tier } from '../tiers.js';
 import { writeChunked } from './chunks.js';
-import { inputCapture, lineageOf, otcCaptures, otcManifest, partitionFrom } from './otc-stage-context.js';
+import { inputCapture, lineageOf, otcCaptures, otcManifest, partitionFrom, skipWhenDone } from './otc-stage-context.js';
 
 const COLUMNS = [
   'week_ending',
@@ -30,32 +31,22 @@ export interface StageMode {
   readonly standalone: boolean;
 }
 
-export function skipped(reason: string, state: Record<string, string>): StageOutcome {
-  return { skipped: reason, state, metrics: { skipped: true, reason } };
-}
-
 /**
  * Silver: validates every raw row of the input capture (domain-spec §11.1, all reasons collected) and
  * writes accepted rows to venue_volume and the rest to core_rejects with file, line and rule.
  */
 export async function normalizeStage(ctx: StageContext, mode: StageMode): Promise<StageOutcome> {
   const partition = partitionFrom(ctx);
-  const manifest = otcManifest(ctx);
-  if (mode.standalone && ctx.params['force'] !== true && manifest.isAtLeast(partition.key, 'NORMALIZED')) {
-    return skipped(
-      `Already normalized: week ${partition.weekEnding} tier ${partition.tier}; use --force to recompute`,
-      {
-        week_ending: partition.weekEnding,
-        tier: partition.tier,
-      },
-    );
-  }
+  const skip = mode.standalone ? skipWhenDone(ctx, partition, 'NORMALIZED', 'Normalization') : undefined;
+  if (skip) return skip;
   const capture = inputCapture(ctx, partition, 'raw data');
   const lineage = lineageOf(capture, ctx);
   const tier = capture.tier as Tier;
   const accepted: unknown[][] = [];
   const rejects: RejectRow[] = [];
   let rowsIn = 0;
+  // Cleaning can map two raw keys onto one (AA$PL, AAPL): the first row wins, the others are rejected.
+  const seen = new Map<string, number | null>();
   await logStep(ctx.log, 'normalize.validate', (span) => {
     for (const r of iterateRaw(ctx.db, capture.capture_id)) {
       rowsIn++;
@@ -69,7 +60,25 @@ export async function normalizeStage(ctx: StageContext, mode: StageMode): Promis
         },
         { expectedTier: tier },
       );
-      if (v.ok) {
+      const key = v.ok ? `${v.symbol}\u001f${v.mpid}` : '';
+      if (v.ok && seen.has(key)) {
+        rejects.push({
+          stage: 'NORMALIZE',
+          reasonCode: RejectCodes.KEY_COLLISION,
+          detail: `${RejectCodes.KEY_COLLISION}: symbol '${r.symbol}' cleans to ${v.symbol}, which line ${String(seen.get(key))} already has for MPID ${v.mpid}`,
+          raw: {
+            symbol: r.symbol,
+            mpid: r.mpid,
+            total_shares: r.total_shares,
+            total_trades: r.total_trades,
+            tier: r.tier_text,
+          },
+          recordKey: r.record_hash,
+          sourceLocator: r.source_file,
+          line: r.source_line,
+        });
+      } else if (v.ok) {
+        seen.set(key, r.source_line);
         accepted.push([
           capture.week_ending,
           tier,
@@ -135,7 +144,7 @@ export async function normalizeStage(ctx: StageContext, mode: StageMode): Promis
     span.addMetrics({ rows_out: accepted.length, table: OTC_TABLES.venueVolume });
   });
   otcCaptures(ctx).setRowCount(capture.capture_id, OTC_TABLES.venueVolume, accepted.length);
-  manifest.advanceTo(partition.key, 'NORMALIZED', {
+  otcManifest(ctx).advanceTo(partition.key, 'NORMALIZED', {
     rowCount: accepted.length,
     captureId: capture.capture_id,
     executionId: lineage.executionId,

@@ -3,7 +3,9 @@ import type { Capture } from '../../../core/captures/capture-registry.js';
 import { ErrorCodes, SpineError } from '../../../core/errors.js';
 import { partitionKey, WorkManifest } from '../../../core/manifest/work-manifest.js';
 import type { StageContext } from '../../../core/pipeline/types.js';
+import type { StageOutcome } from '../../../contracts/execution.js';
 import { OTC_CAPTURE_TABLES, OTC_DOMAIN, OTC_MANIFEST_STAGES } from '../constants.js';
+import type { OtcManifestStage } from '../constants.js';
 
 export interface OtcPartition {
   readonly weekEnding: string;
@@ -69,5 +71,24 @@ export function lineageOf(capture: Capture, ctx: StageContext): Lineage {
     sourceLastUpdateDate: capture.source_last_update_date,
     executionId: ctx.execution.executionId,
     batchId: ctx.execution.batchId,
+  };
+}
+
+/**
+ * The manifest skip of the standalone pipelines (domain-spec §9): a stage already recorded for the
+ * partition is skipped unless `force`. The week pipeline never asks (it skips as a whole at ingest).
+ */
+export function skipWhenDone(
+  ctx: StageContext,
+  partition: OtcPartition,
+  stage: OtcManifestStage,
+  what: string,
+): StageOutcome | undefined {
+  if (ctx.params['force'] === true || !otcManifest(ctx).isAtLeast(partition.key, stage)) return undefined;
+  const reason = `${what} already done: week ${partition.weekEnding} tier ${partition.tier}; use --force to recompute`;
+  return {
+    skipped: reason,
+    state: { week_ending: partition.weekEnding, tier: partition.tier },
+    metrics: { skipped: true, reason },
   };
 }

@@ -1,18 +1,15 @@
 import type { StageOutcome } from '../../../contracts/execution.js';
-import { formatUtc } from '../../../core/clock.js';
 import { logStep } from '../../../core/logging/span.js';
 import type { StageContext } from '../../../core/pipeline/types.js';
 import { windowWeeks } from '../../../core/week-ending.js';
 import { computeRolling, ROLLING_WINDOW_WEEKS } from '../calculations/rolling.js';
 import type { RollingInput } from '../calculations/rolling.js';
 import { OTC_DOMAIN, OTC_TABLES } from '../constants.js';
-import { clearCapture, LineageInsert } from '../repository/derived.js';
 import type { Tier } from '../tiers.js';
-import { writeChunked } from './chunks.js';
+import { replaceCaptureRows } from './chunks.js';
 import type { StageMode } from './normalize.js';
-import { skipped } from './normalize.js';
-import { inputCapture, lineageOf, otcCaptures, otcManifest, partitionFrom } from './otc-stage-context.js';
 import { fromSqlInteger } from '../repository/sql-integer.js';
+import { inputCapture, otcCaptures, otcManifest, partitionFrom, skipWhenDone } from './otc-stage-context.js';
 
 const COLUMNS = [
   'week_ending',
@@ -37,13 +34,8 @@ const COLUMNS = [
  */
 export async function rollingStage(ctx: StageContext, mode: StageMode): Promise<StageOutcome> {
   const partition = partitionFrom(ctx);
-  const manifest = otcManifest(ctx);
-  if (mode.standalone && ctx.params['force'] !== true && manifest.isAtLeast(partition.key, 'ROLLING')) {
-    return skipped(`Rolling already computed: week ${partition.weekEnding} tier ${partition.tier}; use --force`, {
-      week_ending: partition.weekEnding,
-      tier: partition.tier,
-    });
-  }
+  const skip = mode.standalone ? skipWhenDone(ctx, partition, 'ROLLING', 'Rolling') : undefined;
+  if (skip) return skip;
   const target = inputCapture(ctx, partition, 'summary data');
   const tier = target.tier as Tier;
   const windowSize = (ctx.params['window_weeks'] as number | undefined) ?? ROLLING_WINDOW_WEEKS;
@@ -81,38 +73,22 @@ export async function rollingStage(ctx: StageContext, mode: StageMode): Promise<
     return out;
   });
   const ids = [...byWeek.values()].sort();
-  const insert = new LineageInsert(
-    ctx.db,
-    OTC_TABLES.rolling,
-    COLUMNS,
-    lineageOf(target, ctx),
-    'calculated_at',
-    formatUtc(ctx.clock.now()),
-  );
-  await writeChunked(
-    ctx,
-    target.status === 'staged',
-    () => clearCapture(ctx.db, OTC_TABLES.rolling, target.capture_id),
-    rows,
-    (r) =>
-      insert.insert([
-        r.weekEnding,
-        r.tier,
-        r.symbol,
-        r.avgVolume,
-        r.avgTrades,
-        r.minVolume,
-        r.maxVolume,
-        r.trendDirection,
-        r.trendPct,
-        r.weeksInWindow,
-        r.isComplete ? 1 : 0,
-        ids[0] ?? null,
-        ids.at(-1) ?? null,
-      ]),
-  );
-  captures.setRowCount(target.capture_id, OTC_TABLES.rolling, rows.length);
-  manifest.advanceTo(partition.key, 'ROLLING', {
+  await replaceCaptureRows(ctx, target, OTC_TABLES.rolling, COLUMNS, rows, (r) => [
+    r.weekEnding,
+    r.tier,
+    r.symbol,
+    r.avgVolume,
+    r.avgTrades,
+    r.minVolume,
+    r.maxVolume,
+    r.trendDirection,
+    r.trendPct,
+    r.weeksInWindow,
+    r.isComplete ? 1 : 0,
+    ids[0] ?? null,
+    ids.at(-1) ?? null,
+  ]);
+  otcManifest(ctx).advanceTo(partition.key, 'ROLLING', {
     rowCount: rows.length,
     captureId: target.capture_id,
     executionId: ctx.execution.executionId,

@@ -1,5 +1,4 @@
 import type { StageOutcome } from '../../../contracts/execution.js';
-import { formatUtc } from '../../../core/clock.js';
 import { logStep } from '../../../core/logging/span.js';
 import type { StageContext } from '../../../core/pipeline/types.js';
 import { checkHhiRange } from '../calculations/quality.js';
@@ -10,14 +9,13 @@ import {
   weeklySymbolVenueVolume,
 } from '../calculations/symbol-venue.js';
 import { OTC_DOMAIN, OTC_TABLES } from '../constants.js';
-import { clearCapture, LineageInsert } from '../repository/derived.js';
 import { writeQuality } from '../repository/quality.js';
 import { venueRows } from '../repository/venue-rows.js';
 import { TIERS } from '../tiers.js';
 import type { Tier } from '../tiers.js';
 import type { VenueRow } from '../types.js';
-import { writeChunked } from './chunks.js';
-import { inputCapture, lineageOf, otcCaptures, partitionFrom } from './otc-stage-context.js';
+import { replaceCaptureRows } from './chunks.js';
+import { inputCapture, otcCaptures, partitionFrom } from './otc-stage-context.js';
 
 const T = OTC_TABLES;
 
@@ -29,7 +27,6 @@ const T = OTC_TABLES;
 export async function symbolVenueCalcsStage(ctx: StageContext): Promise<StageOutcome> {
   const partition = partitionFrom(ctx);
   const capture = inputCapture(ctx, partition, 'normalized data');
-  const lineage = lineageOf(capture, ctx);
   const tier = capture.tier as Tier;
   const captures = otcCaptures(ctx);
   const { volumes, shares, hhis, tierShares, inputs } = await logStep(ctx.log, 'calcs.compute', (span) => {
@@ -60,108 +57,51 @@ export async function symbolVenueCalcsStage(ctx: StageContext): Promise<StageOut
     });
     return out;
   });
-  const now = formatUtc(ctx.clock.now());
-  const staged = capture.status === 'staged';
-  const vol = new LineageInsert(
-    ctx.db,
-    T.symbolVenueVolume,
-    ['week_ending', 'tier', 'symbol', 'mpid', 'venue_name', 'total_volume', 'trade_count'],
-    lineage,
-    'calculated_at',
-    now,
-  );
-  const shr = new LineageInsert(
-    ctx.db,
-    T.symbolVenueShare,
-    ['week_ending', 'tier', 'symbol', 'mpid', 'venue_name', 'venue_volume', 'total_symbol_volume', 'venue_share'],
-    lineage,
-    'calculated_at',
-    now,
-  );
-  const hhi = new LineageInsert(
-    ctx.db,
-    T.hhi,
-    ['week_ending', 'tier', 'symbol', 'hhi', 'venue_count', 'total_symbol_volume'],
-    lineage,
-    'calculated_at',
-    now,
-  );
-  const tsh = new LineageInsert(
-    ctx.db,
-    T.tierVolumeShare,
-    [
-      'week_ending',
-      'tier',
-      'symbol',
-      'tier_volume',
-      'total_symbol_volume_all_tiers',
-      'tier_volume_share',
-      'input_capture_ids',
-    ],
-    lineage,
-    'calculated_at',
-    now,
-  );
   const inputIds = inputs.join(',');
   await logStep(ctx.log, 'calcs.write', async (span) => {
-    await writeChunked(
+    await replaceCaptureRows(
       ctx,
-      staged,
-      () => clearCapture(ctx.db, T.symbolVenueVolume, capture.capture_id),
+      capture,
+      T.symbolVenueVolume,
+      ['week_ending', 'tier', 'symbol', 'mpid', 'venue_name', 'total_volume', 'trade_count'],
       volumes,
-      (r) => vol.insert([r.weekEnding, r.tier, r.symbol, r.mpid, r.venueName, r.totalVolume, r.tradeCount]),
+      (r) => [r.weekEnding, r.tier, r.symbol, r.mpid, r.venueName, r.totalVolume, r.tradeCount],
     );
-    await writeChunked(
+    await replaceCaptureRows(
       ctx,
-      staged,
-      () => clearCapture(ctx.db, T.symbolVenueShare, capture.capture_id),
+      capture,
+      T.symbolVenueShare,
+      ['week_ending', 'tier', 'symbol', 'mpid', 'venue_name', 'venue_volume', 'total_symbol_volume', 'venue_share'],
       shares,
-      (r) =>
-        shr.insert([
-          r.weekEnding,
-          r.tier,
-          r.symbol,
-          r.mpid,
-          r.venueName,
-          r.venueVolume,
-          r.totalSymbolVolume,
-          r.venueShare,
-        ]),
+      (r) => [r.weekEnding, r.tier, r.symbol, r.mpid, r.venueName, r.venueVolume, r.totalSymbolVolume, r.venueShare],
     );
-    await writeChunked(
+    await replaceCaptureRows(
       ctx,
-      staged,
-      () => clearCapture(ctx.db, T.hhi, capture.capture_id),
+      capture,
+      T.hhi,
+      ['week_ending', 'tier', 'symbol', 'hhi', 'venue_count', 'total_symbol_volume'],
       hhis,
-      (r) => hhi.insert([r.weekEnding, r.tier, r.symbol, r.hhi, r.venueCount, r.totalSymbolVolume]),
+      (r) => [r.weekEnding, r.tier, r.symbol, r.hhi, r.venueCount, r.totalSymbolVolume],
     );
-    await writeChunked(
+    await replaceCaptureRows(
       ctx,
-      staged,
-      () => clearCapture(ctx.db, T.tierVolumeShare, capture.capture_id),
+      capture,
+      T.tierVolumeShare,
+      [
+        'week_ending',
+        'tier',
+        'symbol',
+        'tier_volume',
+        'total_symbol_volume_all_tiers',
+        'tier_volume_share',
+        'input_capture_ids',
+      ],
       tierShares,
-      (r) =>
-        tsh.insert([
-          r.weekEnding,
-          r.tier,
-          r.symbol,
-          r.tierVolume,
-          r.totalSymbolVolumeAllTiers,
-          r.tierVolumeShare,
-          inputIds,
-        ]),
+      (r) => [r.weekEnding, r.tier, r.symbol, r.tierVolume, r.totalSymbolVolumeAllTiers, r.tierVolumeShare, inputIds],
     );
     span.addMetrics({ rows_out: volumes.length + shares.length + hhis.length + tierShares.length });
   });
   writeQuality(ctx, partition.key, capture.capture_id, [checkHhiRange(hhis.map((h) => h.hhi))]);
-  for (const [table, n] of [
-    [T.symbolVenueVolume, volumes.length],
-    [T.symbolVenueShare, shares.length],
-    [T.hhi, hhis.length],
-    [T.tierVolumeShare, tierShares.length],
-  ] as const) {
-    captures.setRowCount(capture.capture_id, table, n);
-  }
   const meanHhi = hhis.length > 0 ? hhis.reduce((s, h) => s + h.hhi, 0) / hhis.length : 0;
   return {
     state: {

@@ -1,16 +1,14 @@
 import type { StageOutcome } from '../../../contracts/execution.js';
-import { formatUtc } from '../../../core/clock.js';
 import { logStep } from '../../../core/logging/span.js';
 import type { StageContext } from '../../../core/pipeline/types.js';
 import { checkVenueShareInvariantResult } from '../calculations/quality.js';
 import { checkVenueShareInvariants, computeVenueShares } from '../calculations/venue-share.js';
 import { OTC_TABLES } from '../constants.js';
-import { clearCapture, LineageInsert } from '../repository/derived.js';
 import { writeQuality } from '../repository/quality.js';
 import { venueRows } from '../repository/venue-rows.js';
 import type { Tier } from '../tiers.js';
-import { writeChunked } from './chunks.js';
-import { inputCapture, lineageOf, otcCaptures, partitionFrom } from './otc-stage-context.js';
+import { replaceCaptureRows } from './chunks.js';
+import { inputCapture, partitionFrom } from './otc-stage-context.js';
 
 const COLUMNS = [
   'week_ending',
@@ -32,7 +30,6 @@ const COLUMNS = [
 export async function venueShareStage(ctx: StageContext): Promise<StageOutcome> {
   const partition = partitionFrom(ctx);
   const capture = inputCapture(ctx, partition, 'normalized data');
-  const lineage = lineageOf(capture, ctx);
   const tier = capture.tier as Tier;
   const venueNames = new Map<string, string>();
   const { shares, violations } = await logStep(ctx.log, 'venue_share.compute', (span) => {
@@ -42,35 +39,19 @@ export async function venueShareStage(ctx: StageContext): Promise<StageOutcome> 
     span.addMetrics({ rows_in: rows.length, rows_out: out.length });
     return { shares: out, violations: checkVenueShareInvariants(out) };
   });
-  const insert = new LineageInsert(
-    ctx.db,
-    OTC_TABLES.venueShare,
-    COLUMNS,
-    lineage,
-    'calculated_at',
-    formatUtc(ctx.clock.now()),
-  );
-  await writeChunked(
-    ctx,
-    capture.status === 'staged',
-    () => clearCapture(ctx.db, OTC_TABLES.venueShare, capture.capture_id),
-    shares,
-    (s) =>
-      insert.insert([
-        s.weekEnding,
-        s.tier,
-        s.mpid,
-        venueNames.get(s.mpid) ?? s.mpid,
-        s.totalVolume,
-        s.totalTrades,
-        s.symbolCount,
-        s.marketSharePct,
-        s.rank,
-        'v1',
-      ]),
-  );
+  await replaceCaptureRows(ctx, capture, OTC_TABLES.venueShare, COLUMNS, shares, (s) => [
+    s.weekEnding,
+    s.tier,
+    s.mpid,
+    venueNames.get(s.mpid) ?? s.mpid,
+    s.totalVolume,
+    s.totalTrades,
+    s.symbolCount,
+    s.marketSharePct,
+    s.rank,
+    'v1',
+  ]);
   writeQuality(ctx, partition.key, capture.capture_id, [checkVenueShareInvariantResult(violations)]);
-  otcCaptures(ctx).setRowCount(capture.capture_id, OTC_TABLES.venueShare, shares.length);
   const top = shares.slice(0, 5).map((s) => ({
     mpid: s.mpid,
     volume: Number(s.totalVolume),
