@@ -115,6 +115,18 @@ export class SourceError extends SpineError {
 export function toSpineError(err: unknown): SpineError {
   if (err instanceof SpineError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  const isSqlite = err instanceof Error && (err as { code?: unknown }).code?.toString().startsWith('SQLITE_');
-  return new SpineError(isSqlite ? ErrorCodes.DATABASE_ERROR : ErrorCodes.INTERNAL_ERROR, message, { cause: err });
+  const sqliteCode = err instanceof Error ? String((err as { code?: unknown }).code ?? '') : '';
+  if (sqliteCode.startsWith('SQLITE_')) {
+    // A constraint or schema error fails the same way every time; only lock contention is worth a retry.
+    const transient =
+      sqliteCode.startsWith('SQLITE_BUSY') ||
+      sqliteCode.startsWith('SQLITE_LOCKED') ||
+      sqliteCode.startsWith('SQLITE_IOERR');
+    return new SpineError(ErrorCodes.DATABASE_ERROR, message, {
+      cause: err,
+      nonRetryable: !transient,
+      details: { sqlite_code: sqliteCode },
+    });
+  }
+  return new SpineError(ErrorCodes.INTERNAL_ERROR, message, { cause: err });
 }

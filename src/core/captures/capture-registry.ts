@@ -102,7 +102,9 @@ export class CaptureRegistry {
 
   setRowCount(captureId: string, table: string, count: number): void {
     this.#db
-      .prepare(`UPDATE core_captures SET row_counts = json_set(row_counts, '$.' || ?, CAST(? AS INTEGER)) WHERE capture_id = ?`)
+      .prepare(
+        `UPDATE core_captures SET row_counts = json_set(row_counts, '$.' || ?, CAST(? AS INTEGER)) WHERE capture_id = ?`,
+      )
       .run(table, count, captureId);
   }
 
@@ -165,13 +167,15 @@ export class CaptureRegistry {
   }
 
   /**
-   * A crashed attempt leaves a staged capture behind; the retry calls this first so the run ends with
-   * exactly one capture. Returns the capture ids discarded.
+   * A crashed or failed attempt leaves a staged (or failed) capture behind; the retry calls this first so
+   * the run ends with exactly one capture. Returns the capture ids discarded.
    */
   discardStagedOf(executionId: string): string[] {
     const ids = (
       this.#db
-        .prepare(`SELECT capture_id, domain FROM core_captures WHERE execution_id = ? AND status = 'staged'`)
+        .prepare(
+          `SELECT capture_id, domain FROM core_captures WHERE execution_id = ? AND status IN ('staged', 'failed')`,
+        )
         .all(executionId) as { capture_id: string; domain: string }[]
     ).map((r) => r);
     for (const { capture_id, domain } of ids) {

@@ -133,42 +133,48 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
     rejected += rejects.length;
   });
 
-  const batches = source.batches()[Symbol.asyncIterator]();
-  let done = false;
-  while (!done) {
-    await logStep(ctx.log, 'ingest.bulk_insert', async (span) => {
-      const stepStart = rowsIn;
-      while (rowsIn - stepStart < ROWS_PER_STEP) {
-        const next = await batches.next();
-        if (next.done) {
-          done = true;
-          break;
+  try {
+    const batches = source.batches()[Symbol.asyncIterator]();
+    let done = false;
+    while (!done) {
+      await logStep(ctx.log, 'ingest.bulk_insert', async (span) => {
+        const stepStart = rowsIn;
+        while (rowsIn - stepStart < ROWS_PER_STEP) {
+          const next = await batches.next();
+          if (next.done) {
+            done = true;
+            break;
+          }
+          const batch = next.value;
+          rowsIn += batch.records.length + batch.rejects.length;
+          lastLine = batch.lastLine;
+          writeBatch(
+            batch.records,
+            batch.rejects.map((rj) => ({
+              stage: 'INGEST' as const,
+              reasonCode: rj.reasonCode,
+              detail: rj.detail,
+              raw: rj.raw,
+              recordKey: null,
+              sourceLocator: sourceName,
+              line: rj.line,
+            })),
+          );
+          await ctx.yieldControl();
         }
-        const batch = next.value;
-        rowsIn += batch.records.length + batch.rejects.length;
-        lastLine = batch.lastLine;
-        writeBatch(
-          batch.records,
-          batch.rejects.map((rj) => ({
-            stage: 'INGEST' as const,
-            reasonCode: rj.reasonCode,
-            detail: rj.detail,
-            raw: rj.raw,
-            recordKey: null,
-            sourceLocator: sourceName,
-            line: rj.line,
-          })),
-        );
-        await ctx.yieldControl();
-      }
-      span.addMetrics({
-        rows_in: rowsIn,
-        rows_out: inserted,
-        rows_rejected: rejected,
-        line: lastLine,
-        table: OTC_TABLES.raw,
+        span.addMetrics({
+          rows_in: rowsIn,
+          rows_out: inserted,
+          rows_rejected: rejected,
+          line: lastLine,
+          table: OTC_TABLES.raw,
+        });
       });
-    });
+    }
+  } catch (err) {
+    // The staged capture stays invisible; marking it failed says why (gc removes it, a retry replaces it).
+    captures.markFailed(captureId, `ingest failed at line ${lastLine}: ${(err as Error).message}`);
+    throw err;
   }
 
   const conflicts = dedupe.conflicts();
@@ -203,7 +209,7 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
       rowsIn === 0 ? 'NO_DATA_ROWS' : 'NO_VALID_ROWS',
       rowsIn === 0
         ? source.kind === 'file'
-          ? 'the file has a header but no data rows'
+          ? 'the file has no data rows (it is empty or has only a header)'
           : 'the API returned no rows'
         : `all ${rowsIn} data rows were rejected (see \`spine query rejects --capture ${captureId}\`)`,
       { capture_id: captureId },
