@@ -21,7 +21,10 @@ describe('record hash (domain-spec §6.3)', () => {
   });
 
   it('hashes big counts by their exact decimal digits', () => {
-    const expected = createHash('sha256').update('2025-12-19|OTC|BIG|OTCN|99999999999999999999|1').digest('hex').slice(0, 32);
+    const expected = createHash('sha256')
+      .update('2025-12-19|OTC|BIG|OTCN|99999999999999999999|1')
+      .digest('hex')
+      .slice(0, 32);
     expect(recordHash('2025-12-19', 'OTC', 'BIG', 'OTCN', 99999999999999999999n, 1)).toBe(expected);
   });
 

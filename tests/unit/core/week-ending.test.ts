@@ -47,7 +47,16 @@ describe('ISO date helpers', () => {
   });
 
   it('rejects non-ISO spellings', () => {
-    for (const bad of ['12/22/2025', 'not-a-date', '2025/12/12', 'Dec 12, 2025', '20251222', '2025-1-5', '', '2025-12-22x']) {
+    for (const bad of [
+      '12/22/2025',
+      'not-a-date',
+      '2025/12/12',
+      'Dec 12, 2025',
+      '20251222',
+      '2025-1-5',
+      '',
+      '2025-12-22x',
+    ]) {
       expect(tryParseIsoDate(bad), bad).toBeNull();
     }
   });
@@ -200,7 +209,10 @@ describe('file date resolution', () => {
       date: '2025-12-15',
       source: 'override',
     });
-    expect(resolveFileDate({ fileName: name, firstLastUpdateDate: '2025-12-01' })).toEqual({ date: '2025-12-22', source: 'filename' });
+    expect(resolveFileDate({ fileName: name, firstLastUpdateDate: '2025-12-01' })).toEqual({
+      date: '2025-12-22',
+      source: 'filename',
+    });
     expect(resolveFileDate({ fileName: 'upload.csv', firstLastUpdateDate: '2025-12-01' })).toEqual({
       date: '2025-12-01',
       source: 'content',

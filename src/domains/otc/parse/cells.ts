@@ -32,6 +32,13 @@ export function upperCell(t: string, a0: number, b0: number): string {
   return t.slice(a, b);
 }
 
+/** A trimmed cell, null when empty. */
+export function optionalCell(t: string, a0: number, b0: number): string | null {
+  const a = trimStart(t, a0, b0);
+  const b = trimEnd(t, a, b0);
+  return a === b ? null : t.slice(a, b);
+}
+
 /**
  * True when `t[a, b)` equals `s`. A plain loop: `startsWith(s, a)` costs several times more per call and
  * this runs for several cells of every row.

@@ -16,7 +16,7 @@ import { RejectCodes } from '../reject-codes.js';
 import type { RejectCode } from '../reject-codes.js';
 import type { Tier } from '../tiers.js';
 import type { ParsedBatch, RawOtcRecord, RowReject } from '../types.js';
-import { DateCache, isBlank, RecentCells, upperCell } from './cells.js';
+import { DateCache, isBlank, optionalCell, RecentCells, upperCell } from './cells.js';
 import { resolveOtcHeader } from './header.js';
 import type { OtcColumns } from './header.js';
 import { parseCountRange } from './parse-count.js';
@@ -47,8 +47,7 @@ export class OtcRowParser {
   #lastLine = 0;
   readonly #tier: TierCell;
   readonly #dates = new DateCache();
-  /** Files are sorted by symbol, so an issue name repeats on consecutive rows; a venue name repeats per MPID. */
-  readonly #issueNames = new RecentCells(1);
+  /** A venue name repeats per MPID, so records share one string per venue. */
   readonly #venueNames = new RecentCells(16);
   #prefixWeek: string | null = '';
   #prefixTier = '';
@@ -173,7 +172,7 @@ export class OtcRowParser {
       tierText,
       symbol,
       mpid,
-      issueName: cols.issueName < 0 ? null : this.#issueNames.read(t, fs[cols.issueName] ?? 0, fe[cols.issueName] ?? 0),
+      issueName: cols.issueName < 0 ? null : optionalCell(t, fs[cols.issueName] ?? 0, fe[cols.issueName] ?? 0),
       venueName: cols.venueName < 0 ? null : this.#venueNames.read(t, fs[cols.venueName] ?? 0, fe[cols.venueName] ?? 0),
       totalShares,
       totalTrades,

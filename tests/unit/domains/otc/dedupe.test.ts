@@ -3,7 +3,13 @@ import { dedupeRecords, DuplicateTracker } from '../../../../src/domains/otc/ded
 import type { DedupeInput } from '../../../../src/domains/otc/dedupe.js';
 import { RejectCodes } from '../../../../src/domains/otc/reject-codes.js';
 
-function row(line: number, symbol: string, mpid: string, shares: number | bigint, trades: number | bigint): DedupeInput {
+function row(
+  line: number,
+  symbol: string,
+  mpid: string,
+  shares: number | bigint,
+  trades: number | bigint,
+): DedupeInput {
   return { line, symbol, mpid, totalShares: shares, totalTrades: trades };
 }
 

@@ -20,7 +20,13 @@ export const FORMAT_A_HEADER =
   'tierDescription|issueSymbolIdentifier|issueName|marketParticipantName|MPID|totalWeeklyShareQuantity|totalWeeklyTradeCount|lastUpdateDate';
 
 /** A venue row with defaults: week 2025-12-19, tier OTC. */
-export function venueRow(symbol: string, mpid: string, shares: number | bigint, trades: number | bigint, extra: Partial<VenueRow> = {}): VenueRow {
+export function venueRow(
+  symbol: string,
+  mpid: string,
+  shares: number | bigint,
+  trades: number | bigint,
+  extra: Partial<VenueRow> = {},
+): VenueRow {
   const tier: Tier = 'OTC';
   return { weekEnding: '2025-12-19', tier, symbol, mpid, totalShares: shares, totalTrades: trades, ...extra };
 }

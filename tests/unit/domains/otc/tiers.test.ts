@@ -96,15 +96,23 @@ describe('tier hint from a file name', () => {
     expect(tierHintFromFileName(name)).toBe(tier);
   });
 
-  it.each(['random_file.csv', 'week_2025-12-12.psv', 'otc_week_2025-12-12.psv', 'dir_otc_x/week.psv'])('gives no hint for %s', (name) => {
-    expect(tierHintFromFileName(name)).toBeNull();
-  });
+  it.each(['random_file.csv', 'week_2025-12-12.psv', 'otc_week_2025-12-12.psv', 'dir_otc_x/week.psv'])(
+    'gives no hint for %s',
+    (name) => {
+      expect(tierHintFromFileName(name)).toBeNull();
+    },
+  );
 });
 
 describe('API tier identifiers', () => {
   it('maps tiers to T1, T2, OTC and back', () => {
     expect(TIERS.map(tierToApiIdentifier)).toEqual(['T1', 'T2', 'OTC']);
-    expect(['T1', 'T2', 'OTC', 't1'].map(tierFromApiIdentifier)).toEqual(['NMS_TIER_1', 'NMS_TIER_2', 'OTC', 'NMS_TIER_1']);
+    expect(['T1', 'T2', 'OTC', 't1'].map(tierFromApiIdentifier)).toEqual([
+      'NMS_TIER_1',
+      'NMS_TIER_2',
+      'OTC',
+      'NMS_TIER_1',
+    ]);
     expect(tierFromApiIdentifier('T3')).toBeNull();
   });
 

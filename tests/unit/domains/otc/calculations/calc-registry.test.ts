@@ -67,7 +67,13 @@ describe('calc registry', () => {
 
   it('warns about deprecated versions', () => {
     const reg: Record<string, CalcSpec> = {
-      x: { versions: ['v1', 'v2'], current: 'v2', deprecated: ['v1'], table: 'finra_otc_transparency_x', businessKeys: ['k'] },
+      x: {
+        versions: ['v1', 'v2'],
+        current: 'v2',
+        deprecated: ['v1'],
+        table: 'finra_otc_transparency_x',
+        businessKeys: ['k'],
+      },
     };
     expect(deprecationWarning('x', 'v1', reg)).toBe('Calc x v1 is deprecated; current is v2');
     expect(getCalcMetadata('x', 'v1', reg)).toMatchObject({ isCurrent: false, deprecated: true });

@@ -4,7 +4,10 @@ import { pyFloatRepr, pyFloatReprOrNull } from '../../../../../src/domains/otc/c
 
 describe('determinism helpers', () => {
   it('strips audit fields', () => {
-    expect(stripAuditFields({ id: 1, symbol: 'A', calculated_at: 'now', rn: 1, total: 5 })).toEqual({ symbol: 'A', total: 5 });
+    expect(stripAuditFields({ id: 1, symbol: 'A', calculated_at: 'now', rn: 1, total: 5 })).toEqual({
+      symbol: 'A',
+      total: 5,
+    });
   });
 
   it('compares rows ignoring audit fields and order', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { cleanSymbol, normalizeRecords, validateRecord, venueAvgTradeSize } from '../../../../../src/domains/otc/calculations/normalize.js';
+import {
+  cleanSymbol,
+  normalizeRecords,
+  validateRecord,
+  venueAvgTradeSize,
+} from '../../../../../src/domains/otc/calculations/normalize.js';
 import type { NormalizeInput } from '../../../../../src/domains/otc/calculations/normalize.js';
 import { RejectCodes } from '../../../../../src/domains/otc/reject-codes.js';
 import type { RawOtcRecord } from '../../../../../src/domains/otc/types.js';
@@ -41,13 +46,22 @@ describe('symbol cleaning', () => {
 
 describe('validateRecord (domain-spec §11.1)', () => {
   it('passes a valid record and returns its canonical tier and cleaned identity', () => {
-    expect(validateRecord(input({ symbol: 'aa$pl', mpid: ' nite ' }))).toEqual({ ok: true, tier: 'NMS_TIER_1', symbol: 'AAPL', mpid: 'NITE' });
+    expect(validateRecord(input({ symbol: 'aa$pl', mpid: ' nite ' }))).toEqual({
+      ok: true,
+      tier: 'NMS_TIER_1',
+      symbol: 'AAPL',
+      mpid: 'NITE',
+    });
   });
 
   it.each([
     [{ tierText: 'Grey Market' }, RejectCodes.INVALID_TIER, "Invalid tier: 'Grey Market'"],
     [{ symbol: '$$' }, RejectCodes.EMPTY_SYMBOL, "Empty symbol after cleaning: '$$'"],
-    [{ symbol: 'A'.repeat(21) }, RejectCodes.SYMBOL_TOO_LONG, `Symbol too long: ${'A'.repeat(21)} (21 characters, max 20)`],
+    [
+      { symbol: 'A'.repeat(21) },
+      RejectCodes.SYMBOL_TOO_LONG,
+      `Symbol too long: ${'A'.repeat(21)} (21 characters, max 20)`,
+    ],
     [{ mpid: '' }, RejectCodes.EMPTY_MPID, 'Empty MPID'],
     [{ mpid: 'M'.repeat(21) }, RejectCodes.MPID_TOO_LONG, `MPID too long: ${'M'.repeat(21)} (21 characters, max 20)`],
     [{ totalShares: -50000000 }, RejectCodes.NEGATIVE_SHARES, 'Negative share count: -50000000'],
@@ -135,8 +149,33 @@ describe('normalizeRecords', () => {
   });
 
   it('rejects rows whose tier text contradicts the partition tier', () => {
-    const { rejects } = normalizeRecords([raw(2, { tierText: 'NMS Tier 2' })], { weekEnding: '2025-12-19', tier: 'OTC' });
+    const { rejects } = normalizeRecords([raw(2, { tierText: 'NMS Tier 2' })], {
+      weekEnding: '2025-12-19',
+      tier: 'OTC',
+    });
     expect(rejects[0]?.reasonCode).toBe(RejectCodes.TIER_MISMATCH);
+  });
+
+  it('resolves keys that collide only after symbol cleaning like duplicates', () => {
+    const { accepted, rejects } = normalizeRecords(
+      [
+        raw(2, { symbol: 'AAPL' }),
+        raw(3, { symbol: 'AA$PL' }),
+        raw(4, { symbol: 'BRK.B' }),
+        raw(5, { symbol: 'BRK$.B', totalShares: 7 }),
+      ],
+      { weekEnding: '2025-12-19', tier: 'OTC' },
+    );
+    expect(accepted.map((a) => [a.line, a.symbol])).toEqual([[2, 'AAPL']]);
+    expect(rejects.map((r) => [r.line, r.reasonCode])).toEqual([
+      [3, RejectCodes.DUPLICATE],
+      [4, RejectCodes.CONFLICTING_DUPLICATE],
+      [5, RejectCodes.CONFLICTING_DUPLICATE],
+    ]);
+    expect(rejects[0]?.detail).toBe(
+      'after symbol cleaning: exact duplicate of line 2 (symbol AAPL, MPID OTCN); dropped',
+    );
+    expect(rejects[0]?.recordHash).toBe('hash3');
   });
 
   it('computes venue avg trade size as shares / trades, null without trades', () => {

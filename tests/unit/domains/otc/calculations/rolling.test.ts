@@ -8,7 +8,10 @@ function week(weekEnding: string, symbol: string, totalVolume: number, totalTrad
 
 describe('rolling 6-week statistics (domain-spec §10.4)', () => {
   it('computes mean, min, max and a DOWN trend between the earliest and latest weeks', () => {
-    const [r] = computeRolling([week('2025-12-12', 'AABB', 6_794_184, 200), week('2025-12-19', 'AABB', 1_833_194, 44)], '2025-12-19');
+    const [r] = computeRolling(
+      [week('2025-12-12', 'AABB', 6_794_184, 200), week('2025-12-19', 'AABB', 1_833_194, 44)],
+      '2025-12-19',
+    );
     expect(r).toMatchObject({
       weekEnding: '2025-12-19',
       symbol: 'AABB',
@@ -27,7 +30,12 @@ describe('rolling 6-week statistics (domain-spec §10.4)', () => {
 
   it('skips symbols with fewer than 2 weeks and ignores weeks outside the window', () => {
     const out = computeRolling(
-      [week('2025-12-19', 'ONE', 10), week('2025-10-31', 'OLD', 10), week('2025-12-19', 'OLD', 10), week('2025-12-26', 'OLD', 99)],
+      [
+        week('2025-12-19', 'ONE', 10),
+        week('2025-10-31', 'OLD', 10),
+        week('2025-12-19', 'OLD', 10),
+        week('2025-12-26', 'OLD', 99),
+      ],
       '2025-12-19',
     );
     expect(out).toEqual([]);
@@ -42,8 +50,17 @@ describe('rolling 6-week statistics (domain-spec §10.4)', () => {
 
   it('marks a symbol complete with all 6 weeks and FLAT when volumes do not move', () => {
     const weeks = ['2025-11-14', '2025-11-21', '2025-11-28', '2025-12-05', '2025-12-12', '2025-12-19'];
-    const [r] = computeRolling(weeks.map((w) => week(w, 'A', 3_110_306)), '2025-12-19');
-    expect(r).toMatchObject({ weeksInWindow: 6, isComplete: true, trendPct: 0, trendDirection: 'FLAT', avgVolume: 3110306 });
+    const [r] = computeRolling(
+      weeks.map((w) => week(w, 'A', 3_110_306)),
+      '2025-12-19',
+    );
+    expect(r).toMatchObject({
+      weeksInWindow: 6,
+      isComplete: true,
+      trendPct: 0,
+      trendDirection: 'FLAT',
+      avgVolume: 3110306,
+    });
   });
 
   it('uses ±5% thresholds and 0 when the first week is 0', () => {

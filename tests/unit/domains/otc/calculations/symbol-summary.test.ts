@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { computeSymbolSummaries, symbolAvgTradeSize } from '../../../../../src/domains/otc/calculations/symbol-summary.js';
+import {
+  computeSymbolSummaries,
+  symbolAvgTradeSize,
+} from '../../../../../src/domains/otc/calculations/symbol-summary.js';
 import { venueRow } from '../otc-test-helpers.js';
 
 describe('symbol summary (domain-spec §10.1)', () => {
   it('aggregates 2 venues of one symbol to 1,500,000 shares, 7,500 trades, venue_count 2', () => {
-    const [s] = computeSymbolSummaries([venueRow('AAPL', 'NITE', 1_000_000, 5_000), venueRow('AAPL', 'SGMT', 500_000, 2_500)]);
+    const [s] = computeSymbolSummaries([
+      venueRow('AAPL', 'NITE', 1_000_000, 5_000),
+      venueRow('AAPL', 'SGMT', 500_000, 2_500),
+    ]);
     expect(s).toEqual({
       weekEnding: '2025-12-19',
       tier: 'OTC',

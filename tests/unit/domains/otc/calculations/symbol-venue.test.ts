@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   checkHhiInvariants,
   checkSymbolVenueShareInvariants,
+} from '../../../../../src/domains/otc/calculations/symbol-venue-invariants.js';
+import {
   weeklySymbolTierVolumeShare,
   weeklySymbolVenueHhi,
   weeklySymbolVenueShare,
@@ -11,8 +13,18 @@ import { venueRow } from '../otc-test-helpers.js';
 
 describe('weekly symbol venue volume', () => {
   it('reshapes rows, defaulting the venue name to the MPID', () => {
-    expect(weeklySymbolVenueVolume([venueRow('A', 'X', 10, 2, { venueName: 'X VENUE' }), venueRow('A', 'Y', 5, 1)])).toEqual([
-      { weekEnding: '2025-12-19', tier: 'OTC', symbol: 'A', mpid: 'X', venueName: 'X VENUE', totalVolume: 10, tradeCount: 2 },
+    expect(
+      weeklySymbolVenueVolume([venueRow('A', 'X', 10, 2, { venueName: 'X VENUE' }), venueRow('A', 'Y', 5, 1)]),
+    ).toEqual([
+      {
+        weekEnding: '2025-12-19',
+        tier: 'OTC',
+        symbol: 'A',
+        mpid: 'X',
+        venueName: 'X VENUE',
+        totalVolume: 10,
+        tradeCount: 2,
+      },
       { weekEnding: '2025-12-19', tier: 'OTC', symbol: 'A', mpid: 'Y', venueName: 'Y', totalVolume: 5, tradeCount: 1 },
     ]);
   });
@@ -49,10 +61,16 @@ describe('weekly symbol venue share and HHI', () => {
   it('detects out-of-range shares and HHI values', () => {
     const [s] = weeklySymbolVenueShare([venueRow('A', 'X', 1, 1)]);
     if (s === undefined) throw new Error('no share');
-    expect(checkSymbolVenueShareInvariants([{ ...s, venueShare: 1.5 }]).map((v) => v.rule)).toEqual(['SHARE_RANGE', 'SHARE_SUM']);
+    expect(checkSymbolVenueShareInvariants([{ ...s, venueShare: 1.5 }]).map((v) => v.rule)).toEqual([
+      'SHARE_RANGE',
+      'SHARE_SUM',
+    ]);
     const [h] = weeklySymbolVenueHhi([s]);
     if (h === undefined) throw new Error('no hhi');
-    expect(checkHhiInvariants([{ ...h, hhi: 1.2, venueCount: 0 }]).map((v) => v.rule)).toEqual(['HHI_RANGE', 'VENUE_COUNT']);
+    expect(checkHhiInvariants([{ ...h, hhi: 1.2, venueCount: 0 }]).map((v) => v.rule)).toEqual([
+      'HHI_RANGE',
+      'VENUE_COUNT',
+    ]);
   });
 });
 

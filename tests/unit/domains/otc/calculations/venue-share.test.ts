@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkVenueShareInvariants, computeVenueShares } from '../../../../../src/domains/otc/calculations/venue-share.js';
+import {
+  checkVenueShareInvariants,
+  computeVenueShares,
+} from '../../../../../src/domains/otc/calculations/venue-share.js';
 import type { VenueShareLike } from '../../../../../src/domains/otc/calculations/venue-share.js';
 import { venueRow } from '../otc-test-helpers.js';
 
@@ -19,7 +22,11 @@ describe('venue market share (domain-spec §10.2)', () => {
   });
 
   it('keeps input order for tied volumes (stable ranks)', () => {
-    const out = computeVenueShares([venueRow('A', 'ZZZ', 10, 1), venueRow('A', 'AAA', 10, 1), venueRow('A', 'MMM', 20, 1)]);
+    const out = computeVenueShares([
+      venueRow('A', 'ZZZ', 10, 1),
+      venueRow('A', 'AAA', 10, 1),
+      venueRow('A', 'MMM', 20, 1),
+    ]);
     expect(out.map((v) => `${v.rank}:${v.mpid}`)).toEqual(['1:MMM', '2:ZZZ', '3:AAA']);
   });
 
@@ -35,7 +42,11 @@ describe('venue market share (domain-spec §10.2)', () => {
   });
 
   it('computes each (week, tier, capture) partition separately', () => {
-    const out = computeVenueShares([venueRow('A', 'X', 1, 1), venueRow('A', 'X', 3, 1, { tier: 'NMS_TIER_1' }), venueRow('A', 'Y', 1, 1)]);
+    const out = computeVenueShares([
+      venueRow('A', 'X', 1, 1),
+      venueRow('A', 'X', 3, 1, { tier: 'NMS_TIER_1' }),
+      venueRow('A', 'Y', 1, 1),
+    ]);
     expect(out.map((v) => [v.tier, v.mpid, v.marketSharePct, v.rank])).toEqual([
       ['OTC', 'X', 0.5, 1],
       ['OTC', 'Y', 0.5, 2],
@@ -52,7 +63,12 @@ describe('venue share invariants', () => {
       { ...base, mpid: 'X', totalVolume: -10, marketSharePct: -0.1, rank: 1 },
       { ...base, mpid: 'Y', totalVolume: 100, marketSharePct: 0.5, rank: 3 },
     ];
-    expect(checkVenueShareInvariants(shares).map((v) => v.rule)).toEqual(['NEGATIVE_VOLUME', 'NEGATIVE_SHARE', 'SHARE_SUM', 'RANK_SEQUENCE']);
+    expect(checkVenueShareInvariants(shares).map((v) => v.rule)).toEqual([
+      'NEGATIVE_VOLUME',
+      'NEGATIVE_SHARE',
+      'SHARE_SUM',
+      'RANK_SEQUENCE',
+    ]);
   });
 
   it('tolerates a share sum within 1e-4 of 1', () => {

@@ -26,17 +26,35 @@ describe('detectFileFacts', () => {
 
   it('reads the week of a format B fixture from WeekEnding', async () => {
     const facts = await detectFileFacts(fixturePath('week_2025-12-26.psv'));
-    expect(facts).toMatchObject({ tier: 'NMS_TIER_1', lastUpdateDate: null, rowWeekEnding: '2025-12-26', firstDataLine: 2 });
+    expect(facts).toMatchObject({
+      tier: 'NMS_TIER_1',
+      lastUpdateDate: null,
+      rowWeekEnding: '2025-12-26',
+      firstDataLine: 2,
+    });
   });
 
   it('reports no data row for empty and header-only files', async () => {
-    expect(await detectFileFacts(fixturePath('empty.psv'))).toMatchObject({ header: [], firstDataLine: null, tier: null });
-    expect(await detectFileFacts(fixturePath('header-blank-lines.psv'))).toMatchObject({ firstDataLine: null, lastUpdateDate: null });
+    expect(await detectFileFacts(fixturePath('empty.psv'))).toMatchObject({
+      header: [],
+      firstDataLine: null,
+      tier: null,
+    });
+    expect(await detectFileFacts(fixturePath('header-blank-lines.psv'))).toMatchObject({
+      firstDataLine: null,
+      lastUpdateDate: null,
+    });
   });
 
   it('handles a BOM and CRLF and a last line without newline', async () => {
-    expect(await detectFileFacts(fixturePath('bom-crlf-quoted.psv'))).toMatchObject({ tier: 'OTC', lastUpdateDate: '2025-12-22' });
-    expect(await detectFileFacts(fixturePath('no-final-newline.psv'))).toMatchObject({ firstDataLine: 2, rowWeekEnding: '2025-12-19' });
+    expect(await detectFileFacts(fixturePath('bom-crlf-quoted.psv'))).toMatchObject({
+      tier: 'OTC',
+      lastUpdateDate: '2025-12-22',
+    });
+    expect(await detectFileFacts(fixturePath('no-final-newline.psv'))).toMatchObject({
+      firstDataLine: 2,
+      rowWeekEnding: '2025-12-19',
+    });
   });
 
   it('returns null facts for unparseable first-row values instead of failing', async () => {

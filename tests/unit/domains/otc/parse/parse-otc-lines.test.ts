@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../../../../src/core/errors.js';
 import { recordHash } from '../../../../../src/core/record-hash.js';
-import { collectOtcBatches, parseOtcLines, parseOtcText } from '../../../../../src/domains/otc/parse/parse-otc-lines.js';
+import {
+  collectOtcBatches,
+  parseOtcLines,
+  parseOtcText,
+} from '../../../../../src/domains/otc/parse/parse-otc-lines.js';
 import { RejectCodes } from '../../../../../src/domains/otc/reject-codes.js';
 import { FORMAT_A_HEADER } from '../otc-test-helpers.js';
 
@@ -73,7 +77,10 @@ describe('parsing format A (FINRA weekly file)', () => {
   });
 
   it('parses 9,999,999,999,999 exactly and bigger values as bigint', () => {
-    const { records } = parseA('OTC|BIG|Big|OTCN|OTCN|9999999999999|1|2025-12-22', 'OTC|HUGE|Huge|OTCN|OTCN|99999999999999999999|1|2025-12-22');
+    const { records } = parseA(
+      'OTC|BIG|Big|OTCN|OTCN|9999999999999|1|2025-12-22',
+      'OTC|HUGE|Huge|OTCN|OTCN|99999999999999999999|1|2025-12-22',
+    );
     expect(records[0]?.totalShares).toBe(9_999_999_999_999);
     expect(records[1]?.totalShares).toBe(99999999999999999999n);
     expect(records[1]?.recordHash).toBe(recordHash('2025-12-19', 'OTC', 'HUGE', 'OTCN', 99999999999999999999n, 1));
@@ -118,14 +125,19 @@ describe('row rejects', () => {
   });
 
   it('rejects a non-integer trade count as BAD_NUMBER naming the column', () => {
-    expect(rejectOf('OTC|X|X|OTCN|OTCN|10|1,000|2025-12-22').detail).toBe("totalWeeklyTradeCount is not an integer: '1,000'");
+    expect(rejectOf('OTC|X|X|OTCN|OTCN|10|1,000|2025-12-22').detail).toBe(
+      "totalWeeklyTradeCount is not an integer: '1,000'",
+    );
   });
 
-  it.each(['12/22/2025', 'not-a-date', '2025-02-30', '2025/12/12', 'Dec 12, 2025'])('rejects lastUpdateDate %j as BAD_DATE', (value) => {
-    const r = rejectOf(`OTC|X|X|OTCN|OTCN|10|1|${value}`);
-    expect(r.reasonCode).toBe(RejectCodes.BAD_DATE);
-    expect(r.detail).toBe(`lastUpdateDate is not a real YYYY-MM-DD date: '${value}'`);
-  });
+  it.each(['12/22/2025', 'not-a-date', '2025-02-30', '2025/12/12', 'Dec 12, 2025'])(
+    'rejects lastUpdateDate %j as BAD_DATE',
+    (value) => {
+      const r = rejectOf(`OTC|X|X|OTCN|OTCN|10|1|${value}`);
+      expect(r.reasonCode).toBe(RejectCodes.BAD_DATE);
+      expect(r.detail).toBe(`lastUpdateDate is not a real YYYY-MM-DD date: '${value}'`);
+    },
+  );
 
   it('rejects an empty lastUpdateDate when the week depends on it', () => {
     const r = rejectOf('OTC|X|X|OTCN|OTCN|10|1|');
@@ -150,7 +162,9 @@ describe('row rejects', () => {
 });
 
 describe('parsing format B (reference fixtures)', () => {
-  const text = ['WeekEnding|Tier|Symbol|MPID|TotalShares|TotalTrades', '2025-12-26|NMS Tier 1|a|incr|1000|10'].join('\n');
+  const text = ['WeekEnding|Tier|Symbol|MPID|TotalShares|TotalTrades', '2025-12-26|NMS Tier 1|a|incr|1000|10'].join(
+    '\n',
+  );
 
   it('reads the week from WeekEnding and leaves the source date null', () => {
     const [r] = parseOtcText(text, { fileName: 'week_2025-12-26.psv' }).records;
@@ -173,14 +187,17 @@ describe('parsing format B (reference fixtures)', () => {
   });
 
   it('matches header names case-insensitively as a last resort', () => {
-    const { records } = parseOtcText('WEEKENDING|TIER|SYMBOL|MPID|TOTALSHARES|TOTALTRADES\n2025-12-26|OTC|A|X|1|1', { fileName: 'u.psv' });
+    const { records } = parseOtcText('WEEKENDING|TIER|SYMBOL|MPID|TOTALSHARES|TOTALTRADES\n2025-12-26|OTC|A|X|1|1', {
+      fileName: 'u.psv',
+    });
     expect(records[0]?.rowWeekEnding).toBe('2025-12-26');
   });
 });
 
 describe('other header shapes', () => {
   it('takes the week from weekStartDate (API rows) as the first Friday on or after it', () => {
-    const text = 'issueSymbolIdentifier|MPID|totalWeeklyShareQuantity|totalWeeklyTradeCount|weekStartDate|lastUpdateDate\nA|X|1|1|2025-12-08|2025-12-22';
+    const text =
+      'issueSymbolIdentifier|MPID|totalWeeklyShareQuantity|totalWeeklyTradeCount|weekStartDate|lastUpdateDate\nA|X|1|1|2025-12-08|2025-12-22';
     const [r] = parseOtcText(text, { fileName: 'api' }).records;
     expect(r?.rowWeekEnding).toBe('2025-12-12');
     expect(r?.tierText).toBe('');
@@ -193,18 +210,24 @@ describe('other header shapes', () => {
   });
 
   it('fails at line 1 with HEADER_MISSING_COLUMN listing what is missing and the header found', () => {
-    const attempt = (): unknown => parseOtcText('Symbol|Venue|Date|TotalWeeklyShareVolume\nA|B|C|1', { fileName: 'c.psv' });
+    const attempt = (): unknown =>
+      parseOtcText('Symbol|Venue|Date|TotalWeeklyShareVolume\nA|B|C|1', { fileName: 'c.psv' });
     expect(attempt).toThrow(SourceError);
     expect(attempt).toThrow(/^c\.psv line 1: HEADER_MISSING_COLUMN: header lacks mpid \(MPID or mpid\), shares/);
     expect(attempt).toThrow('found "Symbol|Venue|Date|TotalWeeklyShareVolume"');
   });
 
   it('says when a header is comma-delimited', () => {
-    expect(() => parseOtcText(FORMAT_A_HEADER.replaceAll('|', ','), { fileName: 'c.csv' })).toThrow("The header is not '|'-delimited.");
+    expect(() => parseOtcText(FORMAT_A_HEADER.replaceAll('|', ','), { fileName: 'c.csv' })).toThrow(
+      "The header is not '|'-delimited.",
+    );
   });
 
   it('supports another delimiter when asked', () => {
-    const { records } = parseOtcText('Symbol,MPID,TotalShares,TotalTrades\nA,X,1,1', { fileName: 'c.csv', delimiter: ',' });
+    const { records } = parseOtcText('Symbol,MPID,TotalShares,TotalTrades\nA,X,1,1', {
+      fileName: 'c.csv',
+      delimiter: ',',
+    });
     expect(records).toHaveLength(1);
   });
 });
@@ -214,7 +237,9 @@ describe('tier contradiction', () => {
     const text = [FORMAT_A_HEADER, ROW].join('\n');
     const attempt = (): unknown => parseOtcText(text, { fileName: 'f.csv', expectedTier: 'NMS_TIER_1' });
     expect(attempt).toThrow(SourceError);
-    expect(attempt).toThrow("f.csv line 2: TIER_MISMATCH: tierDescription 'OTC' contradicts the chosen tier NMS_TIER_1 (it means OTC)");
+    expect(attempt).toThrow(
+      "f.csv line 2: TIER_MISMATCH: tierDescription 'OTC' contradicts the chosen tier NMS_TIER_1 (it means OTC)",
+    );
   });
 
   it('fails on a tier text that maps to no tier', () => {
@@ -226,13 +251,22 @@ describe('tier contradiction', () => {
 
   it('accepts rows whose tier text matches, and does not check without a chosen tier', () => {
     const text = [FORMAT_A_HEADER, ROW, ROW.replace('OTC|AABB', 'Grey|GREY')].join('\n');
-    expect(parseOtcText([FORMAT_A_HEADER, ROW].join('\n'), { fileName: 'f', expectedTier: 'OTC' }).records).toHaveLength(1);
+    expect(
+      parseOtcText([FORMAT_A_HEADER, ROW].join('\n'), { fileName: 'f', expectedTier: 'OTC' }).records,
+    ).toHaveLength(1);
     expect(parseOtcText(text, { fileName: 'f' }).records.map((r) => r.tierText)).toEqual(['OTC', 'Grey']);
   });
 });
 
 describe('parseOtcLines', () => {
-  const lines = [FORMAT_A_HEADER, ROW, ROW.replace('AABB', 'B1'), 'bad', ROW.replace('AABB', 'B2'), ROW.replace('AABB', 'B3')];
+  const lines = [
+    FORMAT_A_HEADER,
+    ROW,
+    ROW.replace('AABB', 'B1'),
+    'bad',
+    ROW.replace('AABB', 'B2'),
+    ROW.replace('AABB', 'B3'),
+  ];
 
   it('yields batches of about batchSize lines with the last line read', async () => {
     const batches = [];
@@ -246,8 +280,7 @@ describe('parseOtcLines', () => {
 
   it('reads async iterables, CRLF remnants and a BOM the same way', async () => {
     async function* gen(): AsyncGenerator<string> {
-      yield `\ufeff${FORMAT_A_HEADER}\r`;
-      yield `${ROW}\r`;
+      for (const line of [`\ufeff${FORMAT_A_HEADER}\r`, `${ROW}\r`]) yield await Promise.resolve(line);
     }
     const { records } = await collectOtcBatches(parseOtcLines(gen(), { fileName: 'g' }));
     expect(records.map((r) => [r.symbol, r.sourceLastUpdateDate])).toEqual([['AABB', '2025-12-15']]);

@@ -22,7 +22,9 @@ describe('readOtcFile on bad-input fixtures', () => {
   });
 
   it('fails a comma-delimited header at line 1 with HEADER_MISSING_COLUMN', async () => {
-    await expect(read('wrong-header-comma.csv')).rejects.toThrow(/wrong-header-comma\.csv line 1: HEADER_MISSING_COLUMN/);
+    await expect(read('wrong-header-comma.csv')).rejects.toThrow(
+      /wrong-header-comma\.csv line 1: HEADER_MISSING_COLUMN/,
+    );
   });
 
   it('cannot read the later format-C fixtures (no MPID, share or trade column)', async () => {
@@ -34,7 +36,11 @@ describe('readOtcFile on bad-input fixtures', () => {
   it('fails random binary bytes through the header rule', async () => {
     const err: unknown = await read('random-bytes.bin').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SourceError);
-    expect((err as SourceError).details).toMatchObject({ file: 'random-bytes.bin', line: 1, rule: 'HEADER_MISSING_COLUMN' });
+    expect((err as SourceError).details).toMatchObject({
+      file: 'random-bytes.bin',
+      line: 1,
+      rule: 'HEADER_MISSING_COLUMN',
+    });
   });
 
   it('rejects non-numeric counts as BAD_NUMBER and keeps the rest', async () => {
@@ -143,7 +149,9 @@ describe('readOtcFile on bad-input fixtures', () => {
   });
 
   it('fails an unknown tier text only when a tier was chosen', async () => {
-    await expect(read('unknown-tier.psv', { expectedTier: 'OTC' })).rejects.toThrow('unknown-tier.psv line 3: TIER_MISMATCH');
+    await expect(read('unknown-tier.psv', { expectedTier: 'OTC' })).rejects.toThrow(
+      'unknown-tier.psv line 3: TIER_MISMATCH',
+    );
     expect((await read('unknown-tier.psv')).records.map((r) => r.tierText)).toEqual(['OTC', 'Grey Market']);
   });
 
@@ -159,7 +167,8 @@ describe('readOtcFile streaming', () => {
   function writeRows(n: number): string {
     const path = join(dir, `rows-${n}.psv`);
     const lines = [FORMAT_A_HEADER];
-    for (let i = 0; i < n; i++) lines.push(`OTC|S${i}|Symbol ${i} Inc|OTCN OTC LINK NQB IDQS|OTCN|${i + 1}|${(i % 97) + 1}|2025-12-22`);
+    for (let i = 0; i < n; i++)
+      lines.push(`OTC|S${i}|Symbol ${i} Inc|OTCN OTC LINK NQB IDQS|OTCN|${i + 1}|${(i % 97) + 1}|2025-12-22`);
     writeFileSync(path, `${lines.join('\n')}\n`);
     return path;
   }
