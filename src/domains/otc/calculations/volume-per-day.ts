@@ -43,8 +43,9 @@ export function perDayRounded(total: Count, divisor: number): number {
   const d = BigInt(divisor);
   const magnitude = n < 0n ? -n : n;
   const cents = (magnitude * 200n + d) / (2n * d);
-  const value = Number(cents) / 100;
-  return n < 0n ? -value : value;
+  // Decimal text → double is correctly rounded, so the result is the double nearest the exact quotient.
+  const text = `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
+  return Number(n < 0n ? `-${text}` : text);
 }
 
 export interface WeekTotals {
