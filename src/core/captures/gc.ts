@@ -49,8 +49,7 @@ export function planGc(db: Db, tables: readonly string[], o: GcOptions): GcPlan 
   const inUse = capturesInUse(db);
   const rows = db
     .prepare(
-      `SELECT capture_id, week_ending, tier, captured_at, status, created_at,
-         ROW_NUMBER() OVER (PARTITION BY week_ending, tier ORDER BY captured_at DESC) AS rn
+      `SELECT capture_id, week_ending, tier, captured_at, status, created_at
        FROM core_captures
        WHERE domain = ? AND status IN ('published', 'staged', 'failed')
          AND (? IS NULL OR week_ending = ?) AND (? IS NULL OR tier = ?)
@@ -89,7 +88,15 @@ export function planGc(db: Db, tables: readonly string[], o: GcOptions): GcPlan 
       const n = (stmt.get(r.capture_id) as { n: number }).n;
       if (n > 0) counts[t] = n;
     }
-    candidates.push({ ...r, reason, rows: counts });
+    candidates.push({
+      capture_id: r.capture_id,
+      week_ending: r.week_ending,
+      tier: r.tier,
+      captured_at: r.captured_at,
+      status: r.status,
+      reason,
+      rows: counts,
+    });
   }
   const rowsTotal = candidates.reduce((s, c) => s + Object.values(c.rows).reduce((a, b) => a + b, 0), 0);
   return { keep, candidates, protected: protectedList, rows_total: rowsTotal };

@@ -200,9 +200,14 @@ export interface PruneResult {
   readonly dryRun: boolean;
 }
 
-/** Deletes finished executions (and their events) created before `cutoff`; never a pending or running one. */
+/**
+ * Deletes finished executions (and their events) created before `cutoff`; never a pending or running one,
+ * nor one whose capture is still stored.
+ */
 export function pruneExecutions(db: Db, cutoff: string, dryRun: boolean): PruneResult {
-  const scope = `FROM core_executions WHERE created_at < ? AND status NOT IN ('pending', 'running')`;
+  // Executions that produced a capture still on disk are kept: they are that capture's lineage.
+  const scope = `FROM core_executions WHERE created_at < ? AND status NOT IN ('pending', 'running')
+    AND id NOT IN (SELECT execution_id FROM core_captures WHERE status IN ('staged', 'published', 'failed'))`;
   return db.transaction(() => {
     const executions = (db.prepare(`SELECT COUNT(*) AS n ${scope}`).get(cutoff) as { n: number }).n;
     const events = (

@@ -17,7 +17,7 @@ export default class CapturesDiff extends SpineCommand<CaptureDiff> {
     b: Args.string({ required: true, description: 'New capture id' }),
   };
   static override flags = {
-    dataset: Flags.string({ options: ['otc.venue_volume', 'otc.summary', 'otc.raw'], default: 'otc.venue_volume' }),
+    dataset: Flags.string({ options: ['otc.venue_volume', 'otc.summary'], default: 'otc.venue_volume' }),
     limit: Flags.integer({ min: 1, default: 100, description: 'Changes listed (summary counts are always complete)' }),
     'fail-on-change': Flags.boolean({ description: 'Exit with code 1 when the captures differ' }),
     format: formatFlag,

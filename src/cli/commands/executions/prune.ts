@@ -19,7 +19,7 @@ export default class ExecutionsPrune extends SpineCommand<PruneResult> {
     const age = flags['older-than'] ?? `${process.env['SPINE_EVENTS_RETENTION_DAYS'] ?? '90'}d`;
     const cutoff = parseInstant('older-than', age, new Date());
     const spine = await this.spine();
-    const result = pruneExecutions(spine.db, cutoff, flags['dry-run']);
+    const result = pruneExecutions(spine.db, cutoff, flags['dry-run'] ?? false);
     this.log(
       `${result.dryRun ? 'Would delete' : 'Deleted'} ${result.executions} execution(s) and ${result.events} event(s) created before ${cutoff}`,
     );

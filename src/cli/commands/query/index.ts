@@ -67,15 +67,12 @@ quality, venues). See also: spine query weeks, spine query sql.`;
       top: flags.top,
       orderBy: flags['order-by'],
     });
-    if (result.captures.length === 0 && weeks) {
+    if (result.captures.length === 0) {
       const what = result.as_of === 'latest' ? 'published' : `as of ${result.as_of}`;
-      throw new SpineError(
-        ErrorCodes.NOT_FOUND,
-        `No capture ${what} for week ${weeks.join(', ')}${flags.tier ? ` tier ${normalizeTier(flags.tier)}` : ''}`,
-        {
-          details: { hint: 'spine captures list' },
-        },
-      );
+      const where = `${weeks ? ` for week ${weeks.join(', ')}` : ''}${flags.tier ? ` tier ${normalizeTier(flags.tier)}` : ''}`;
+      throw new SpineError(ErrorCodes.NOT_FOUND, `No capture ${what}${where}`, {
+        details: { hint: 'spine captures list' },
+      });
     }
     if (flags.format === 'json') {
       this.log(JSON.stringify(result, null, 2));

@@ -4,7 +4,7 @@ import { captureById } from '../../../core/query/point-in-time.js';
 import type { CaptureRef } from '../../../core/query/point-in-time.js';
 import { OTC_TABLES } from '../constants.js';
 
-/** Business keys and compared values per diffable dataset. */
+/** Business keys and compared values per diffable dataset; each table has a (capture_id, key…) index. */
 const DIFFABLE: Readonly<Record<string, { table: string; keys: readonly string[]; shares: string; trades: string }>> = {
   'otc.venue_volume': {
     table: OTC_TABLES.venueVolume,
@@ -13,7 +13,6 @@ const DIFFABLE: Readonly<Record<string, { table: string; keys: readonly string[]
     trades: 'total_trades',
   },
   'otc.summary': { table: OTC_TABLES.symbolSummary, keys: ['symbol'], shares: 'total_volume', trades: 'total_trades' },
-  'otc.raw': { table: OTC_TABLES.raw, keys: ['symbol', 'mpid'], shares: 'total_shares', trades: 'total_trades' },
 };
 export const DIFF_DATASETS = Object.keys(DIFFABLE);
 
@@ -48,10 +47,20 @@ export interface CaptureDiff {
   readonly truncated: boolean;
 }
 
+function checkCapture(id: string, c: CaptureRef | undefined): CaptureRef {
+  if (!c) throw new SpineError(ErrorCodes.NOT_FOUND, `No capture '${id}' (see spine captures list)`);
+  if (c.status === 'deleted' || c.status === 'superseded') {
+    throw new SpineError(ErrorCodes.NOT_FOUND, `Capture ${id} is ${c.status}; its rows are gone`);
+  }
+  return c;
+}
+
 /**
- * Compares two captures row by row on the dataset's business key, entirely in SQLite (a FULL OUTER
- * JOIN over the (capture_id, key) index), so a million-row diff never materialises in JS. Changes come
- * biggest absolute share delta first; `limit` caps the listed changes, never the summary counts.
+ * Compares two captures row by row on the dataset's business key, entirely in SQLite, so a million-row
+ * diff never materialises in JS. The old side drives a LEFT JOIN into the new side (removed, changed,
+ * unchanged) and the new side an anti-join into the old (added); both probe the (capture_id, key)
+ * index, so the cost is linear. Changes come biggest absolute share delta first; `limit` caps the
+ * listed changes, never the summary counts.
  */
 export function diffCaptures(db: Db, aId: string, bId: string, dataset = 'otc.venue_volume', limit = 100): CaptureDiff {
   const spec = DIFFABLE[dataset];
@@ -60,44 +69,41 @@ export function diffCaptures(db: Db, aId: string, bId: string, dataset = 'otc.ve
       ErrorCodes.INVALID_PARAMS,
       `Cannot diff '${dataset}'. Valid datasets: ${DIFF_DATASETS.join(', ')}`,
     );
-  const a = captureById(db, aId);
-  const b = captureById(db, bId);
-  for (const [id, c] of [
-    [aId, a],
-    [bId, b],
-  ] as const) {
-    if (!c) throw new SpineError(ErrorCodes.NOT_FOUND, `No capture '${id}' (see spine captures list)`);
-    if (c.status === 'deleted' || c.status === 'superseded') {
-      throw new SpineError(ErrorCodes.NOT_FOUND, `Capture ${id} is ${c.status}; its rows are gone`);
-    }
-  }
-  const keyCols = spec.keys.map((k) => `COALESCE(a.${k}, b.${k}) AS ${k}`).join(', ');
-  const join = spec.keys.map((k) => `a.${k} = b.${k}`).join(' AND ');
-  const side = (alias: string): string =>
-    `(SELECT ${spec.keys.join(', ')}, ${spec.shares} AS shares, ${spec.trades} AS trades FROM ${spec.table} WHERE capture_id = ?) ${alias}`;
-  const from = `FROM ${side('a')} FULL OUTER JOIN ${side('b')} ON ${join}`;
-  const isChange = `(a.${spec.keys[0]} IS NULL OR b.${spec.keys[0]} IS NULL OR a.shares <> b.shares OR a.trades <> b.trades)`;
+  const a = checkCapture(aId, captureById(db, aId));
+  const b = checkCapture(bId, captureById(db, bId));
+  const { table, keys, shares, trades } = spec;
+  const on = (x: string, y: string): string => keys.map((k) => `${y}.${k} = ${x}.${k}`).join(' AND ');
+  const keyCols = (alias: string): string => keys.map((k) => `${alias}.${k} AS ${k}`).join(', ');
+  // One row per key of either capture: old and new values, NULL where the key is absent.
+  const pairs = `
+    SELECT ${keyCols('a')}, a.${shares} AS old_shares, n.${shares} AS new_shares, a.${trades} AS old_trades, n.${trades} AS new_trades
+    FROM ${table} a LEFT JOIN ${table} n ON n.capture_id = @b AND ${on('a', 'n')}
+    WHERE a.capture_id = @a
+    UNION ALL
+    SELECT ${keyCols('n')}, NULL, n.${shares}, NULL, n.${trades}
+    FROM ${table} n
+    WHERE n.capture_id = @b AND NOT EXISTS (SELECT 1 FROM ${table} a WHERE a.capture_id = @a AND ${on('n', 'a')})`;
   const summary = db
     .prepare(
-      `SELECT
-         SUM(a.${spec.keys[0]} IS NULL) AS added, SUM(b.${spec.keys[0]} IS NULL) AS removed,
-         SUM(a.${spec.keys[0]} IS NOT NULL AND b.${spec.keys[0]} IS NOT NULL AND (a.shares <> b.shares OR a.trades <> b.trades)) AS changed,
-         SUM(a.${spec.keys[0]} IS NOT NULL AND b.${spec.keys[0]} IS NOT NULL AND a.shares = b.shares AND a.trades = b.trades) AS unchanged,
-         COALESCE(SUM(a.shares), 0) AS old_total_shares, COALESCE(SUM(b.shares), 0) AS new_total_shares
-       ${from}`,
+      `SELECT SUM(old_shares IS NULL) AS added, SUM(new_shares IS NULL) AS removed,
+         SUM(old_shares IS NOT NULL AND new_shares IS NOT NULL AND (old_shares <> new_shares OR old_trades <> new_trades)) AS changed,
+         SUM(old_shares IS NOT NULL AND new_shares IS NOT NULL AND old_shares = new_shares AND old_trades = new_trades) AS unchanged,
+         COALESCE(SUM(old_shares), 0) AS old_total_shares, COALESCE(SUM(new_shares), 0) AS new_total_shares
+       FROM (${pairs})`,
     )
-    .get(aId, bId) as Omit<DiffSummary, 'delta_total_shares'>;
+    .get({ a: aId, b: bId }) as Omit<DiffSummary, 'delta_total_shares'>;
   const rows = db
     .prepare(
-      `SELECT CASE WHEN a.${spec.keys[0]} IS NULL THEN 'added' WHEN b.${spec.keys[0]} IS NULL THEN 'removed' ELSE 'changed' END AS change,
-         ${keyCols}, a.shares AS old_shares, b.shares AS new_shares, COALESCE(b.shares, 0) - COALESCE(a.shares, 0) AS delta_shares,
-         a.trades AS old_trades, b.trades AS new_trades, COALESCE(b.trades, 0) - COALESCE(a.trades, 0) AS delta_trades
-       ${from} WHERE ${isChange}
-       ORDER BY ABS(COALESCE(b.shares, 0) - COALESCE(a.shares, 0)) DESC, ${spec.keys.map((k) => `COALESCE(a.${k}, b.${k})`).join(', ')}
-       LIMIT ?`,
+      `SELECT CASE WHEN old_shares IS NULL THEN 'added' WHEN new_shares IS NULL THEN 'removed' ELSE 'changed' END AS change,
+         ${keys.join(', ')}, old_shares, new_shares, COALESCE(new_shares, 0) - COALESCE(old_shares, 0) AS delta_shares,
+         old_trades, new_trades, COALESCE(new_trades, 0) - COALESCE(old_trades, 0) AS delta_trades
+       FROM (${pairs})
+       WHERE old_shares IS NULL OR new_shares IS NULL OR old_shares <> new_shares OR old_trades <> new_trades
+       ORDER BY ABS(COALESCE(new_shares, 0) - COALESCE(old_shares, 0)) DESC, ${keys.join(', ')}
+       LIMIT @limit`,
     )
-    .all(aId, bId, limit + 1) as DiffChange[];
-  const clean = {
+    .all({ a: aId, b: bId, limit: limit + 1 }) as DiffChange[];
+  const clean: DiffSummary = {
     added: summary.added ?? 0,
     removed: summary.removed ?? 0,
     changed: summary.changed ?? 0,
@@ -106,12 +112,5 @@ export function diffCaptures(db: Db, aId: string, bId: string, dataset = 'otc.ve
     new_total_shares: summary.new_total_shares,
     delta_total_shares: summary.new_total_shares - summary.old_total_shares,
   };
-  return {
-    changes: rows.slice(0, limit),
-    summary: clean,
-    dataset,
-    a: a as CaptureRef,
-    b: b as CaptureRef,
-    truncated: rows.length > limit,
-  };
+  return { changes: rows.slice(0, limit), summary: clean, dataset, a, b, truncated: rows.length > limit };
 }
