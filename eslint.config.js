@@ -23,7 +23,7 @@ export default tseslint.config(
       '.tools/**',
       '.data/**',
       'coverage/**',
-      'bench/.out/**',
+      'bench/.out/**', 'bench/.scratch/**',
       'tests/replay/histories/**',
     ],
   },
@@ -52,9 +52,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      parserOptions: { projectService: false, project: null },
+      globals: Object.fromEntries(
+        ['process', 'console', 'URL', 'performance', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Buffer', 'fetch', 'AbortController', 'AbortSignal'].map((g) => [g, 'readonly']),
+      ),
+    },
   },
   {
     files: ['src/contracts/**/*.ts'],

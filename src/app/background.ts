@@ -1,9 +1,147 @@
-import type { ExecutionBackend } from '../core/dispatch/backend.js';
+import type { ExecutionBackend, StartOptions } from '../core/dispatch/backend.js';
+import type { ExecutionRecord } from '../core/execution/execution-store.js';
+import type { DeadLetter } from '../core/execution/dead-letters.js';
+import { isDryRun } from '../core/dispatch/dispatcher.js';
 import { ErrorCodes, SpineError } from '../core/errors.js';
 import type { SpineLogger } from '../core/logging/logger.js';
+import type { Client } from '@temporalio/client';
+import type { TemporalSettings } from '../backends/temporal/connection.js';
+import type { Spine } from './spine.js';
 
-/** Loads the Temporal backend on first use of the background lane (never at CLI start-up). */
-export function backgroundBackendLoader(_log: SpineLogger): () => Promise<ExecutionBackend> {
-  return () =>
-    Promise.reject(new SpineError(ErrorCodes.TEMPORAL_UNAVAILABLE, 'The Temporal backend is not available in this build'));
+/**
+ * The client settings for this process: SPINE_TEMPORAL_* when set; otherwise, while a `spine dev up`
+ * stack is running from this directory, its address, namespace, task queue and UI. Talking to that
+ * stack with another database than its worker's would leave runs that never finish in this database,
+ * so that is refused before anything is recorded.
+ */
+async function clientSettings(env: NodeJS.ProcessEnv, checkDatabase = true): Promise<TemporalSettings> {
+  const [{ temporalSettingsFromEnv }, { devStateDir, isAlive, readDevStackState }, { databasePathFromEnv }] =
+    await Promise.all([
+      import('../backends/temporal/connection.js'),
+      import('../backends/temporal/dev-stack/state.js'),
+      import('../core/db/open-database.js'),
+    ]);
+  const settings = temporalSettingsFromEnv(env);
+  const stack = readDevStackState(devStateDir(env));
+  if (!stack || !isAlive(stack.server.pid)) return settings;
+  if (env['SPINE_TEMPORAL_ADDRESS'] && env['SPINE_TEMPORAL_ADDRESS'] !== stack.server.address) return settings;
+  const dbPath = databasePathFromEnv(env);
+  if (checkDatabase && stack.databasePath !== dbPath) {
+    throw new SpineError(
+      ErrorCodes.INVALID_PARAMS,
+      `The dev stack's worker writes ${stack.databasePath}, but this command uses ${dbPath}: the run would never finish here`,
+      {
+        details: {
+          hint: `use SPINE_DATABASE_PATH=${stack.databasePath} (or --db), or restart the stack with \`spine dev down && spine dev up\``,
+        },
+      },
+    );
+  }
+  return {
+    address: stack.server.address,
+    namespace: env['SPINE_TEMPORAL_NAMESPACE'] ?? stack.server.namespace,
+    taskQueue: env['SPINE_TASK_QUEUE'] ?? stack.worker?.taskQueue ?? settings.taskQueue,
+    uiUrl: env['SPINE_TEMPORAL_UI_URL'] ?? stack.server.uiUrl ?? settings.uiUrl,
+  };
+}
+
+/**
+ * Loads the Temporal backend on first use of the background lane (never at CLI start-up). It opens its
+ * own handle on the CLI's database for the length of one start (the dispatcher's Spine is built later
+ * than this loader) and one Temporal connection, both closed when `start` returns.
+ */
+export function backgroundBackendLoader(
+  log: SpineLogger,
+  env: NodeJS.ProcessEnv = process.env,
+): () => Promise<ExecutionBackend> {
+  return async () => {
+    const settings = await clientSettings(env);
+    const [{ TemporalBackend }, { openDatabase, databasePathFromEnv }, { ExecutionStore }, { EventWriter }] =
+      await Promise.all([
+        import('../backends/temporal/temporal-backend.js'),
+        import('../core/db/open-database.js'),
+        import('../core/execution/execution-store.js'),
+        import('../core/execution/event-writer.js'),
+      ]);
+    return new TemporalBackend({
+      settings,
+      log,
+      env,
+      stores: () => {
+        const db = openDatabase(databasePathFromEnv(env));
+        return { store: new ExecutionStore(db), events: new EventWriter(db), release: () => db.close() };
+      },
+    });
+  };
+}
+
+export interface WorkerCommandOptions {
+  readonly taskQueue: string;
+  readonly concurrency: number;
+  readonly log: SpineLogger;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** `spine worker`: runs the Temporal worker in the foreground until SIGINT/SIGTERM. */
+export async function runBackgroundWorker(options: WorkerCommandOptions): Promise<void> {
+  const [{ runWorker }, { temporalSettingsFromEnv }] = await Promise.all([
+    import('../worker/main.js'),
+    import('../backends/temporal/connection.js'),
+  ]);
+  const settings = temporalSettingsFromEnv(options.env);
+  await runWorker({
+    address: settings.address,
+    namespace: settings.namespace,
+    taskQueue: options.taskQueue,
+    concurrency: options.concurrency,
+    log: options.log,
+  });
+}
+
+export interface ReplayResult {
+  readonly deadLetter: DeadLetter;
+  readonly execution: ExecutionRecord;
+}
+
+/**
+ * `spine dlq replay`: submits the dead letter's params as a new execution (trigger `retry`) on the lane
+ * the original ran on, so it goes to the same backend, and links it through replayed_execution_id.
+ */
+export async function replayDeadLetter(spine: Spine, id: number, options: StartOptions = {}): Promise<ReplayResult> {
+  const dl = spine.deadLetters.get(id);
+  if (!dl) throw new SpineError(ErrorCodes.NOT_FOUND, `Dead letter ${id} not found`, { nonRetryable: true });
+  if (dl.status !== 'open') {
+    throw new SpineError(ErrorCodes.INVALID_PARAMS, `Dead letter ${id} is already ${dl.status}`, {
+      nonRetryable: true,
+      details: { replayed_execution_id: dl.replayed_execution_id },
+    });
+  }
+  const original = spine.store.get(dl.execution_id);
+  const submitted = await spine.dispatcher.submit(dl.pipeline, dl.params as Record<string, string | number | boolean>, {
+    lane: original?.lane ?? 'normal',
+    trigger: 'retry',
+    ...(options.wait !== undefined ? { wait: options.wait } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  if (isDryRun(submitted)) throw new SpineError(ErrorCodes.INTERNAL_ERROR, 'unexpected dry run');
+  spine.deadLetters.resolve(id, 'replayed', submitted.id);
+  return { deadLetter: spine.deadLetters.get(id) as DeadLetter, execution: submitted };
+}
+
+/**
+ * Runs `fn` with a connected Temporal client (settings as for the background lane, dev stack included)
+ * and closes the connection afterwards: for commands that talk to Temporal itself (`spine schedules`).
+ */
+export async function withTemporalClient<T>(
+  fn: (client: Client, settings: TemporalSettings) => Promise<T>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<T> {
+  const settings = await clientSettings(env, false);
+  const { connectClient } = await import('../backends/temporal/connection.js');
+  const temporal = await connectClient(settings);
+  try {
+    return await fn(temporal.client, settings);
+  } finally {
+    await temporal.close();
+  }
 }

@@ -1,0 +1,30 @@
+import { SpineCommand } from '../../base-command.js';
+import type { DevStatus } from '../../../backends/temporal/dev-stack/supervisor.js';
+
+export default class DevStatusCommand extends SpineCommand<DevStatus> {
+  static override description = 'Report whether the dev server answers and the worker polls';
+  static override examples = ['<%= config.bin %> dev status', '<%= config.bin %> dev status --json'];
+
+  async run(): Promise<DevStatus> {
+    await this.parseWith(DevStatusCommand);
+    const [{ devStatus }, { devStateDir }] = await Promise.all([
+      import('../../../backends/temporal/dev-stack/supervisor.js'),
+      import('../../../backends/temporal/dev-stack/state.js'),
+    ]);
+    const status = await devStatus(devStateDir());
+    const mark = (ok: boolean): string => (ok ? 'up' : 'down');
+    if (status.server.pid === null) {
+      this.log('No dev stack recorded (run `spine dev up`).');
+    } else {
+      this.log(
+        `Temporal server: ${mark(status.server.reachable)} at ${status.server.address} (pid ${status.server.pid}${status.server.alive ? '' : ', not running'})`,
+      );
+      if (status.server.uiUrl) this.log(`Temporal UI:     ${status.server.uiUrl}`);
+      this.log(
+        `Worker:          ${status.worker.polling ? 'polling' : 'not polling'} ${status.worker.taskQueue ?? ''} (pid ${status.worker.pid ?? '-'}${status.worker.alive ? '' : ', not running'})`,
+      );
+      this.log(`Database:        ${status.databasePath}`);
+    }
+    return status;
+  }
+}

@@ -1,0 +1,79 @@
+import { hostname } from 'node:os';
+import { NativeConnection } from '@temporalio/worker';
+import { ChildRecorderBackend, createActivities } from '../activities/index.js';
+import { workerIdentity } from '../contracts/temporal/task-queue.js';
+import { createSpine } from '../app/spine.js';
+import type { Spine } from '../app/spine.js';
+import { temporalUnavailable } from '../backends/temporal/errors.js';
+import type { SpineLogger } from '../core/logging/logger.js';
+import type { PipelineRegistry } from '../core/pipeline/registry.js';
+import { createSpineWorker } from './create-worker.js';
+import { ensureRuntime } from './runtime.js';
+
+export interface RunWorkerOptions {
+  readonly address: string;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  /** maxConcurrentActivityTaskExecutions. */
+  readonly concurrency: number;
+  readonly log: SpineLogger;
+  /** Defaults to SPINE_DATABASE_PATH (the dev stack passes the CLI's). */
+  readonly dbPath?: string;
+  readonly registry?: PipelineRegistry;
+}
+
+/**
+ * A Spine whose background lane records fan-out children for the parent workflow to run (instead of
+ * starting new top-level workflows from inside an activity).
+ */
+export function createWorkerSpine(options: { log: SpineLogger; dbPath?: string; registry?: PipelineRegistry }): Spine {
+  const recorder: { backend?: ChildRecorderBackend } = {};
+  const spine = createSpine({
+    log: options.log,
+    migrate: true,
+    ...(options.dbPath ? { dbPath: options.dbPath } : {}),
+    ...(options.registry ? { registry: options.registry } : {}),
+    background: () => Promise.resolve(recorder.backend as ChildRecorderBackend),
+  });
+  recorder.backend = new ChildRecorderBackend(spine.store);
+  return spine;
+}
+
+/**
+ * The worker process: Runtime with the pino adapter, the migrated database, a NativeConnection and one
+ * Worker; returns after a graceful shutdown (SIGINT/SIGTERM: running stages get a grace period, then
+ * `shutdownForceTime` guarantees the exit).
+ */
+export async function runWorker(options: RunWorkerOptions): Promise<void> {
+  ensureRuntime(options.log);
+  const spine = createWorkerSpine(options);
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect({ address: options.address });
+  } catch (err) {
+    spine.close();
+    throw temporalUnavailable(options.address, err);
+  }
+  try {
+    const worker = await createSpineWorker({
+      connection,
+      namespace: options.namespace,
+      taskQueue: options.taskQueue,
+      activities: createActivities(spine),
+      maxConcurrentActivityTaskExecutions: options.concurrency,
+      identity: workerIdentity(process.pid, hostname()),
+    });
+    options.log.info('worker.started', {
+      address: options.address,
+      namespace: options.namespace,
+      task_queue: options.taskQueue,
+      activity_slots: options.concurrency,
+      pid: process.pid,
+    });
+    await worker.run();
+    options.log.info('worker.stopped', { task_queue: options.taskQueue });
+  } finally {
+    await connection.close();
+    spine.close();
+  }
+}

@@ -1,0 +1,85 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  SpineCaptureId,
+  SpineExecutionId,
+  SpinePipeline,
+  SpineTier,
+  SpineWeekEnding,
+} from '../../../src/contracts/temporal/search-attributes.js';
+import type { ExecutionRecord } from '../../../src/core/execution/execution-store.js';
+import { OTC_CAPTURE_TABLES, OTC_TABLES } from '../../../src/domains/otc/constants.js';
+import { captureLogs } from '../../helpers/capture-logs.js';
+import { eventStory, tableSnapshot } from '../../helpers/temporal-parity.js';
+import { openTestStack, setTemporalTestLogger, useTestTemporal } from '../../helpers/temporal-env.js';
+import { openTempSpine } from '../../helpers/tmp-db.js';
+
+const WEEK = 'finra.otc_transparency.week';
+const SAMPLE = fileURLToPath(new URL('../../../data/samples/finra_otc_weekly_otc_20251215.csv', import.meta.url));
+const VOLATILE_RESULT_KEYS = new Set(['capture_id', 'captured_at']);
+
+function stableResult(e: ExecutionRecord): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(e.result ?? {}).filter(([k]) => !VOLATILE_RESULT_KEYS.has(k)));
+}
+
+const captureOf = (e: ExecutionRecord): string => String(e.result?.['capture_id']);
+
+describe('the week pipeline on Temporal', () => {
+  const temporal = useTestTemporal();
+
+  it('writes exactly the rows and events of the sync run, findable by search attributes, one execution_id throughout', async () => {
+    const logs = captureLogs('debug');
+    setTemporalTestLogger(logs.log);
+    const stack = openTestStack(temporal(), { name: 'parity', log: logs.log });
+    const sync = openTempSpine();
+    const worker = await stack.startWorker();
+    try {
+      const syncRun = (await sync.spine.dispatcher.submit(WEEK, { file_path: SAMPLE })) as ExecutionRecord;
+      const asyncRun = (await stack.client.dispatcher.submit(
+        WEEK,
+        { file_path: SAMPLE },
+        { lane: 'background', wait: true },
+      )) as ExecutionRecord;
+
+      expect(syncRun.status).toBe('completed');
+      expect(asyncRun).toMatchObject({ status: 'completed', backend: 'temporal', lane: 'background' });
+      expect(asyncRun.workflowId).toMatch(/^spine:finra\.otc_transparency\.week:/);
+      const rawRows = stack.client.db.prepare(`SELECT COUNT(*) AS n FROM ${OTC_TABLES.raw}`).get() as { n: number };
+      expect(rawRows.n).toBe(5328);
+      for (const table of OTC_CAPTURE_TABLES) {
+        expect(tableSnapshot(stack.client.db, table, [captureOf(asyncRun)]), table).toEqual(
+          tableSnapshot(sync.spine.db, table, [captureOf(syncRun)]),
+        );
+      }
+      expect(stableResult(asyncRun)).toEqual(stableResult(syncRun));
+      expect(eventStory(stack.client.db, asyncRun.id)).toEqual(eventStory(sync.spine.db, syncRun.id));
+
+      const desc = await temporal()
+        .client.workflow.getHandle(asyncRun.workflowId as string)
+        .describe();
+      expect(desc.status.name).toBe('COMPLETED');
+      expect(desc.typedSearchAttributes.get(SpinePipeline)).toBe(WEEK);
+      expect(desc.typedSearchAttributes.get(SpineExecutionId)).toBe(asyncRun.id);
+      expect(desc.typedSearchAttributes.get(SpineWeekEnding)).toBe('2025-12-12');
+      expect(desc.typedSearchAttributes.get(SpineTier)).toBe('OTC');
+      expect(desc.typedSearchAttributes.get(SpineCaptureId)).toBe(asyncRun.result?.['capture_id']);
+      expect(desc.memo).toEqual({ executionId: asyncRun.id, params: asyncRun.params });
+
+      // Client, workflow and activity lines of the run all carry its execution id.
+      const ofRun = logs.lines.filter(
+        (l) => l['workflow_id'] === asyncRun.workflowId || l['execution_id'] === asyncRun.id,
+      );
+      expect(ofRun.every((l) => l['execution_id'] === asyncRun.id)).toBe(true);
+      expect(logs.byEvent('execution.workflow_started')[0]?.['execution_id']).toBe(asyncRun.id);
+      expect(logs.byEvent('workflow.pipeline.completed')[0]).toMatchObject({
+        execution_id: asyncRun.id,
+        sdk_component: 'workflow',
+      });
+      expect(logs.byEvent('stage.ingest.end')[0]).toMatchObject({ execution_id: asyncRun.id, backend: 'temporal' });
+    } finally {
+      await worker.stop();
+      stack.cleanup();
+      sync.cleanup();
+    }
+  });
+});

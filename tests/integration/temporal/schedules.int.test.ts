@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { EnsureResult, ScheduleStatus } from '../../../src/backends/temporal/schedules.js';
+import type { ExecutionRow } from '../../../src/core/execution/execution-store.js';
+import { toExecutionRecord } from '../../../src/core/execution/execution-store.js';
+import { runSpine } from '../../helpers/temporal-cli.js';
+import { openTestStack, useTestTemporal, waitFor } from '../../helpers/temporal-env.js';
+
+describe('spine schedules', () => {
+  const temporal = useTestTemporal();
+
+  it('ensure is idempotent, applies changes keeping the paused state, and a triggered run records a scheduler execution', async () => {
+    const stack = openTestStack(temporal(), { name: 'schedules' });
+    const worker = await stack.startWorker();
+    const prefix = `t${randomUUID().slice(0, 8)}`;
+    const scheduleId = `${prefix}-captures-gc`;
+    const cli = (args: string[], env: Record<string, string> = {}) =>
+      runSpine([...args, '--json'], {
+        dbPath: stack.dbPath,
+        devDir: stack.dir.join('.data'),
+        env: {
+          SPINE_TEMPORAL_ADDRESS: temporal().address,
+          SPINE_TASK_QUEUE: stack.taskQueue,
+          SPINE_SCHEDULE_PREFIX: prefix,
+          ...env,
+        },
+      });
+    const ensure = async (env: Record<string, string> = {}): Promise<EnsureResult[]> =>
+      (await cli(['schedules', 'ensure'], env)).json<{ schedules: EnsureResult[] }>().schedules;
+    const list = async (): Promise<ScheduleStatus> =>
+      (await cli(['schedules', 'list'])).json<{ schedules: ScheduleStatus[] }>().schedules[0] as ScheduleStatus;
+    try {
+      expect(await ensure()).toEqual([{ scheduleId, outcome: 'created' }]);
+      expect(await ensure()).toEqual([{ scheduleId, outcome: 'unchanged' }]);
+      expect(await list()).toMatchObject({
+        scheduleId,
+        exists: true,
+        paused: false,
+        upToDate: true,
+        pipeline: 'captures.gc',
+        cron: '0 3 * * 0',
+      });
+      expect((await list()).nextRuns[0]).toMatch(/T03:00:00\.000Z$/);
+
+      expect((await cli(['schedules', 'pause', '--note', 'maintenance'])).code).toBe(0);
+      expect(await ensure({ SPINE_GC_KEEP: '5' })).toEqual([{ scheduleId, outcome: 'updated' }]);
+      expect(await list()).toMatchObject({ paused: true, note: 'maintenance', upToDate: false });
+      expect(await ensure({ SPINE_GC_KEEP: '5' })).toEqual([{ scheduleId, outcome: 'unchanged' }]);
+      expect((await cli(['schedules', 'unpause'])).code).toBe(0);
+
+      expect((await cli(['schedules', 'trigger'])).code).toBe(0);
+      const run = await waitFor(() => {
+        const row = stack.client.db
+          .prepare("SELECT * FROM core_executions WHERE pipeline = 'captures.gc' AND status = 'completed'")
+          .get() as ExecutionRow | undefined;
+        return row ? toExecutionRecord(row) : undefined;
+      }, 'the scheduled captures.gc run');
+      expect(run).toMatchObject({ triggerSource: 'scheduler', backend: 'temporal', lane: 'background' });
+      expect(run.params['keep']).toBe(5);
+      expect(run.workflowId).toMatch(new RegExp(`^${scheduleId}-workflow-.+/run$`));
+
+      expect((await cli(['schedules', 'delete'])).code).toBe(0);
+      expect(await list()).toMatchObject({ exists: false });
+      const missing = await cli(['schedules', 'pause']);
+      expect(missing.code).toBe(2);
+    } finally {
+      await cli(['schedules', 'delete']);
+      await worker.stop();
+      stack.cleanup();
+    }
+  });
+});
