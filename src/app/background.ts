@@ -145,3 +145,18 @@ export async function withTemporalClient<T>(
     await temporal.close();
   }
 }
+
+/**
+ * Live heartbeat progress of a running background execution (`spine executions show`), read from the
+ * workflow's pending activities; undefined when the server cannot be reached (SQLite still tells the story).
+ */
+export async function liveProgress(
+  workflowId: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string[] | undefined> {
+  const settings = await clientSettings(env, false).catch(() => undefined);
+  if (!settings) return undefined;
+  const { fetchLiveActivities, progressLine } = await import('../backends/temporal/live-progress.js');
+  const activities = await fetchLiveActivities(settings, workflowId);
+  return activities?.map(progressLine).filter((l): l is string => l !== undefined);
+}
