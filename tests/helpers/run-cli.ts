@@ -24,19 +24,23 @@ export interface RunCliOptions {
   readonly timeoutMs?: number;
 }
 
-export function runCli(args: readonly string[], options: RunCliOptions): CliResult {
+/** The environment a spawned `spine` gets: the parent's minus every SPINE_*, then the test's own. */
+export function cliEnv(
+  base: Readonly<Record<string, string>>,
+  extra: Readonly<Record<string, string | undefined>> = {},
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SPINE_') && v !== undefined) env[k] = v;
-  Object.assign(env, {
-    SPINE_DATABASE_PATH: options.dbPath,
-    SPINE_LOG_LEVEL: 'warn',
-    SPINE_LOG_FORMAT: 'json',
-    NO_COLOR: '1',
-  });
-  for (const [k, v] of Object.entries(options.env ?? {})) {
+  Object.assign(env, { SPINE_LOG_LEVEL: 'warn', SPINE_LOG_FORMAT: 'json', NO_COLOR: '1' }, base);
+  for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
+  return env;
+}
+
+export function runCli(args: readonly string[], options: RunCliOptions): CliResult {
+  const env = cliEnv({ SPINE_DATABASE_PATH: options.dbPath }, options.env);
   const res = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env,

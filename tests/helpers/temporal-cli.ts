@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { BIN, REPO_ROOT } from './run-cli.js';
+import { BIN, cliEnv, REPO_ROOT } from './run-cli.js';
 import type { CliResult } from './run-cli.js';
 
 export interface SpineProcessOptions {
@@ -16,20 +16,7 @@ export interface SpineProcessOptions {
 }
 
 export function spineEnv(options: SpineProcessOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SPINE_') && v !== undefined) env[k] = v;
-  Object.assign(env, {
-    SPINE_DATABASE_PATH: options.dbPath,
-    SPINE_DEV_DIR: options.devDir,
-    SPINE_LOG_LEVEL: 'warn',
-    SPINE_LOG_FORMAT: 'json',
-    NO_COLOR: '1',
-  });
-  for (const [k, v] of Object.entries(options.env ?? {})) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  return env;
+  return cliEnv({ SPINE_DATABASE_PATH: options.dbPath, SPINE_DEV_DIR: options.devDir }, options.env);
 }
 
 /** Starts `spine <args>` in the background (a worker, typically); the caller stops it. */
