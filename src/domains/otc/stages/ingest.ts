@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { StageOutcome } from '../../../contracts/execution.js';
 import { formatCapturedAt } from '../../../core/clock.js';
 import { SourceError } from '../../../core/errors.js';
@@ -6,13 +5,8 @@ import { makeCaptureId } from '../../../core/ids.js';
 import { logStep } from '../../../core/logging/span.js';
 import type { StageContext } from '../../../core/pipeline/types.js';
 import { OTC_DOMAIN, OTC_TABLES } from '../constants.js';
-import { DuplicateTracker } from '../dedupe.js';
-import { RejectCodes } from '../reject-codes.js';
-import { deleteRawKeys, RawWriter } from '../repository/raw.js';
-import { writeRejects } from '../repository/rejects.js';
-import type { RejectRow } from '../repository/rejects.js';
-import type { RawOtcRecord } from '../types.js';
 import { otcCaptures, otcManifest, otcPartition } from './otc-stage-context.js';
+import { RawCaptureLoader } from './raw-capture-loader.js';
 import { openIngestSource } from './resolve-source.js';
 
 /** Rows per progress step: each step ends with a log line, a progress event and (on Temporal) a heartbeat. */
@@ -82,124 +76,52 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
     executionId: ctx.execution.executionId,
     batchId: ctx.execution.batchId,
   });
-  const scope = {
-    partitionKey: partition.key,
-    captureId,
-    executionId: ctx.execution.executionId,
-    batchId: ctx.execution.batchId,
-  };
-  const writer = new RawWriter(ctx.db, {
-    weekEnding: source.weekEnding,
-    tier: source.tier,
-    sourceFile: sourceName,
-    capturedAt,
-    captureId,
-    executionId: ctx.execution.executionId,
-    batchId: ctx.execution.batchId,
-  });
-  const dedupe = new DuplicateTracker();
-  const contentHash = createHash('sha256');
-  let rowsIn = 0;
-  let inserted = 0;
-  let rejected = 0;
-  let duplicates = 0;
-  let lastLine = 0;
-  let latestUpdate: string | null = source.sourceLastUpdateDate;
-
-  const writeBatch = ctx.db.transaction((records: readonly RawOtcRecord[], rejects: RejectRow[]) => {
-    for (const r of records) {
-      const verdict = dedupe.add(r);
-      if (verdict.kind === 'duplicate') {
-        duplicates++;
-        rejects.push({
-          stage: 'INGEST',
-          reasonCode: RejectCodes.DUPLICATE,
-          detail: `exact duplicate of line ${verdict.firstLine} (symbol ${r.symbol}, MPID ${r.mpid}); dropped`,
-          raw: r,
-          recordKey: r.recordHash,
-          sourceLocator: sourceName,
-          line: r.line,
-        });
-        continue;
-      }
-      if (verdict.kind === 'conflict') continue; // rejected with its twin after the whole file is read
-      contentHash.update(r.recordHash);
-      if (r.sourceLastUpdateDate && (latestUpdate === null || r.sourceLastUpdateDate > latestUpdate))
-        latestUpdate = r.sourceLastUpdateDate;
-      writer.insert(r);
-      inserted++;
-    }
-    writeRejects(ctx.db, { ...scope, now: ctx.clock.now() }, rejects);
-    rejected += rejects.length;
-  });
-
+  const loader = new RawCaptureLoader(
+    ctx.db,
+    {
+      weekEnding: source.weekEnding,
+      tier: source.tier,
+      sourceFile: sourceName,
+      capturedAt,
+      captureId,
+      executionId: ctx.execution.executionId,
+      batchId: ctx.execution.batchId,
+    },
+    { partitionKey: partition.key, captureId, executionId: ctx.execution.executionId, batchId: ctx.execution.batchId },
+    () => ctx.clock.now(),
+    source.sourceLastUpdateDate,
+  );
   try {
     const batches = source.batches()[Symbol.asyncIterator]();
     let done = false;
     while (!done) {
       await logStep(ctx.log, 'ingest.bulk_insert', async (span) => {
-        const stepStart = rowsIn;
-        while (rowsIn - stepStart < ROWS_PER_STEP) {
+        const stepStart = loader.rowsIn;
+        while (loader.rowsIn - stepStart < ROWS_PER_STEP) {
           const next = await batches.next();
           if (next.done) {
             done = true;
             break;
           }
-          const batch = next.value;
-          rowsIn += batch.records.length + batch.rejects.length;
-          lastLine = batch.lastLine;
-          writeBatch(
-            batch.records,
-            batch.rejects.map((rj) => ({
-              stage: 'INGEST' as const,
-              reasonCode: rj.reasonCode,
-              detail: rj.detail,
-              raw: rj.raw,
-              recordKey: null,
-              sourceLocator: sourceName,
-              line: rj.line,
-            })),
-          );
+          loader.load(next.value);
           await ctx.yieldControl();
         }
         span.addMetrics({
-          rows_in: rowsIn,
-          rows_out: inserted,
-          rows_rejected: rejected,
-          line: lastLine,
+          rows_in: loader.rowsIn,
+          rows_out: loader.inserted,
+          rows_rejected: loader.rejected,
+          line: loader.lastLine,
           table: OTC_TABLES.raw,
         });
       });
     }
   } catch (err) {
     // The staged capture stays invisible; marking it failed says why (gc removes it, a retry replaces it).
-    captures.markFailed(captureId, `ingest failed at line ${lastLine}: ${(err as Error).message}`);
+    captures.markFailed(captureId, `ingest failed at line ${loader.lastLine}: ${(err as Error).message}`);
     throw err;
   }
-
-  const conflicts = dedupe.conflicts();
-  if (conflicts.length > 0) {
-    ctx.db.transaction(() => {
-      inserted -= deleteRawKeys(
-        ctx.db,
-        captureId,
-        conflicts.map((c) => c.key),
-      );
-      const rows: RejectRow[] = conflicts.flatMap((c) =>
-        c.lines.map((line) => ({
-          stage: 'INGEST' as const,
-          reasonCode: RejectCodes.CONFLICTING_DUPLICATE,
-          detail: `symbol ${c.key.symbol}, MPID ${c.key.mpid} appears on lines ${c.lines.join(', ')} with different counts; all rejected`,
-          raw: { symbol: c.key.symbol, mpid: c.key.mpid, lines: c.lines },
-          recordKey: null,
-          sourceLocator: sourceName,
-          line,
-        })),
-      );
-      writeRejects(ctx.db, { ...scope, now: ctx.clock.now() }, rows);
-      rejected += rows.length;
-    })();
-  }
+  const contentHash = loader.finish();
+  const { rowsIn, inserted, rejected, duplicates } = loader;
 
   if (inserted === 0) {
     captures.markFailed(captureId, 'no valid rows');
@@ -211,14 +133,14 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
         ? source.kind === 'file'
           ? 'the file has no data rows (it is empty or has only a header)'
           : 'the API returned no rows'
-        : `all ${rowsIn} data rows were rejected (see \`spine query rejects --capture ${captureId}\`)`,
+        : `all ${rowsIn} data rows were rejected (see \`spine query rejects --as-of ${captureId}\`)`,
       { capture_id: captureId },
     );
   }
 
   captures.setRowCount(captureId, OTC_TABLES.raw, inserted);
-  captures.setContentHash(captureId, contentHash.digest('hex').slice(0, 32));
-  captures.setSourceLastUpdateDate(captureId, latestUpdate);
+  captures.setContentHash(captureId, contentHash);
+  captures.setSourceLastUpdateDate(captureId, loader.latestUpdate);
   const metrics = {
     records: rowsIn,
     inserted,
