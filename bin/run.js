@@ -6,6 +6,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
+  // package.json's engines already pin Node; oclif's own check would load semver on every start.
+  process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';
   const { execute } = await import('@oclif/core');
   await execute({ dir: import.meta.url });
 }

@@ -74,6 +74,13 @@ export abstract class SpineCommand<T> extends Command {
     await super.finally(err);
   }
 
+  /** Plain JSON.stringify: oclif's colorizer takes hundreds of ms on large results and adds nothing in a pipe. */
+  override logJson(json: unknown): void {
+    process.stdout.write(
+      `${JSON.stringify(json, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
+    );
+  }
+
   protected override toErrorJson(err: unknown): { error: ReturnType<SpineError['toJSON']> & { exitCode: number } } {
     const e = toSpineError(err);
     return { error: { ...e.toJSON(), exitCode: e.exitCode } };

@@ -74,7 +74,9 @@ quality, venues). See also: spine query weeks, spine query sql.`;
         details: { hint: 'spine captures list' },
       });
     }
-    if (flags.format === 'json') {
+    if (this.jsonEnabled()) {
+      // --json prints the returned result; building the human table would be wasted work.
+    } else if (flags.format === 'json') {
       this.log(JSON.stringify(result, null, 2));
     } else if (flags.format === 'csv') {
       this.log(renderRows(result.rows, 'csv'));

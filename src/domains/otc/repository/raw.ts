@@ -70,23 +70,35 @@ export interface RawRow {
   readonly source_line: number | null;
 }
 
-/** Reads a capture's raw rows in line order; integers come back exact (bigint only when unsafe). */
+const RAW_PAGE = 20_000;
+
+/**
+ * Reads a capture's raw rows in line order, in keyset pages by id (no cursor stays open, so the caller
+ * may write between rows); integers come back exact (bigint only when unsafe).
+ */
 export function* iterateRaw(db: Db, captureId: string): Generator<RawRow> {
   const stmt = db
     .prepare(
       `SELECT id, record_hash, week_ending, tier, tier_text, symbol, issue_name, venue_name, mpid, total_shares,
          total_trades, source_last_update_date, source_file, source_line
-       FROM ${OTC_TABLES.raw} WHERE capture_id = ? ORDER BY id`,
+       FROM ${OTC_TABLES.raw} WHERE capture_id = ? AND id > ? ORDER BY id LIMIT ?`,
     )
     .safeIntegers(true);
-  for (const row of stmt.iterate(captureId) as IterableIterator<RawRow>) {
-    yield {
-      ...row,
-      id: Number(row.id),
-      source_line: row.source_line === null ? null : Number(row.source_line),
-      total_shares: fromSqlInteger(row.total_shares),
-      total_trades: fromSqlInteger(row.total_trades),
-    };
+  let lastId = 0;
+  for (;;) {
+    const rows = stmt.all(captureId, lastId, RAW_PAGE) as RawRow[];
+    for (const row of rows) {
+      yield {
+        ...row,
+        id: Number(row.id),
+        source_line: row.source_line === null ? null : Number(row.source_line),
+        total_shares: fromSqlInteger(row.total_shares),
+        total_trades: fromSqlInteger(row.total_trades),
+      };
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < RAW_PAGE) return;
+    lastId = Number(last.id);
   }
 }
 

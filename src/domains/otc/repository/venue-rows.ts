@@ -17,7 +17,7 @@ interface Row {
 
 /**
  * A capture's normalized venue rows in (symbol, mpid) order, read in keyset pages so no cursor stays open
- * and memory holds one page at a time. Integers are exact (bigint only above 2^53).
+ * and memory holds one page at a time. The row-value comparison lets each page seek the index directly. Integers are exact (bigint only above 2^53).
  */
 export function* venueRows(
   db: Db,
@@ -28,13 +28,13 @@ export function* venueRows(
   const stmt = db
     .prepare(
       `SELECT symbol, mpid, venue_name, issue_name, total_shares, total_trades FROM ${OTC_TABLES.venueVolume}
-       WHERE capture_id = ? AND (symbol > ? OR (symbol = ? AND mpid > ?)) ORDER BY symbol, mpid LIMIT ?`,
+       WHERE capture_id = ? AND (symbol, mpid) > (?, ?) ORDER BY symbol, mpid LIMIT ?`,
     )
     .safeIntegers(true);
   let lastSymbol = '';
   let lastMpid = '';
   for (;;) {
-    const rows = stmt.all(captureId, lastSymbol, lastSymbol, lastMpid, PAGE) as Row[];
+    const rows = stmt.all(captureId, lastSymbol, lastMpid, PAGE) as Row[];
     for (const r of rows) {
       yield {
         weekEnding,
@@ -52,5 +52,13 @@ export function* venueRows(
     if (!last || rows.length < PAGE) return;
     lastSymbol = last.symbol;
     lastMpid = last.mpid;
+  }
+}
+
+/** Passes items through unchanged, showing each to `see` first (counting, collecting names). */
+export function* tap<T>(items: Iterable<T>, see: (item: T) => void): Generator<T> {
+  for (const item of items) {
+    see(item);
+    yield item;
   }
 }

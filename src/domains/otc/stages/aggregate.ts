@@ -3,7 +3,7 @@ import { logStep } from '../../../core/logging/span.js';
 import type { StageContext } from '../../../core/pipeline/types.js';
 import { computeSymbolSummaries } from '../calculations/symbol-summary.js';
 import { OTC_TABLES } from '../constants.js';
-import { venueRows } from '../repository/venue-rows.js';
+import { tap, venueRows } from '../repository/venue-rows.js';
 import type { Tier } from '../tiers.js';
 import { replaceCaptureRows } from './chunks.js';
 import type { StageMode } from './normalize.js';
@@ -29,10 +29,15 @@ export async function aggregateStage(ctx: StageContext, mode: StageMode): Promis
   const tier = capture.tier as Tier;
   const issueNames = new Map<string, string>();
   const summaries = await logStep(ctx.log, 'aggregate.compute', (span) => {
-    const rows = [...venueRows(ctx.db, capture.capture_id, capture.week_ending, tier)];
-    for (const r of rows) if (r.issueName && !issueNames.has(r.symbol)) issueNames.set(r.symbol, r.issueName);
-    const out = computeSymbolSummaries(rows);
-    span.addMetrics({ rows_in: rows.length, rows_out: out.length });
+    let rowsIn = 0;
+    // Streamed, never materialised: memory holds one page of venue rows plus one entry per symbol.
+    const out = computeSymbolSummaries(
+      tap(venueRows(ctx.db, capture.capture_id, capture.week_ending, tier), (r) => {
+        rowsIn++;
+        if (r.issueName && !issueNames.has(r.symbol)) issueNames.set(r.symbol, r.issueName);
+      }),
+    );
+    span.addMetrics({ rows_in: rowsIn, rows_out: out.length });
     return out;
   });
   await replaceCaptureRows(ctx, capture, OTC_TABLES.symbolSummary, COLUMNS, summaries, (s) => [

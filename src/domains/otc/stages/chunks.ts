@@ -65,3 +65,31 @@ export async function replaceCaptureRows<T>(
   );
   otcCaptures(ctx).setRowCount(capture.capture_id, table, rows.length);
 }
+
+/**
+ * Streams a computation into a capture's tables: `compute` yields whenever a chunk of buffered rows is
+ * ready and `flush` writes the buffers. A staged capture is written in bounded transactions with a
+ * yield between them; a published one (visible) is cleared and rewritten in one transaction.
+ */
+export async function streamIntoCapture(
+  ctx: StageContext,
+  staged: boolean,
+  clear: () => void,
+  compute: () => Generator<void>,
+  flush: () => void,
+): Promise<void> {
+  if (!staged) {
+    ctx.db.transaction(() => {
+      clear();
+      for (const _ of compute()) flush();
+      flush();
+    })();
+    return;
+  }
+  ctx.db.transaction(clear)();
+  for (const _ of compute()) {
+    ctx.db.transaction(flush)();
+    await ctx.yieldControl();
+  }
+  ctx.db.transaction(flush)();
+}

@@ -5,7 +5,7 @@ import { checkVenueShareInvariantResult } from '../calculations/quality.js';
 import { checkVenueShareInvariants, computeVenueShares } from '../calculations/venue-share.js';
 import { OTC_TABLES } from '../constants.js';
 import { writeQuality } from '../repository/quality.js';
-import { venueRows } from '../repository/venue-rows.js';
+import { tap, venueRows } from '../repository/venue-rows.js';
 import type { Tier } from '../tiers.js';
 import { replaceCaptureRows } from './chunks.js';
 import { inputCapture, partitionFrom } from './otc-stage-context.js';
@@ -33,10 +33,14 @@ export async function venueShareStage(ctx: StageContext): Promise<StageOutcome> 
   const tier = capture.tier as Tier;
   const venueNames = new Map<string, string>();
   const { shares, violations } = await logStep(ctx.log, 'venue_share.compute', (span) => {
-    const rows = [...venueRows(ctx.db, capture.capture_id, capture.week_ending, tier)];
-    for (const r of rows) if (r.venueName && !venueNames.has(r.mpid)) venueNames.set(r.mpid, r.venueName);
-    const out = computeVenueShares(rows);
-    span.addMetrics({ rows_in: rows.length, rows_out: out.length });
+    let rowsIn = 0;
+    const out = computeVenueShares(
+      tap(venueRows(ctx.db, capture.capture_id, capture.week_ending, tier), (r) => {
+        rowsIn++;
+        if (r.venueName && !venueNames.has(r.mpid)) venueNames.set(r.mpid, r.venueName);
+      }),
+    );
+    span.addMetrics({ rows_in: rowsIn, rows_out: out.length });
     return { shares: out, violations: checkVenueShareInvariants(out) };
   });
   await replaceCaptureRows(ctx, capture, OTC_TABLES.venueShare, COLUMNS, shares, (s) => [
