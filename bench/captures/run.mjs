@@ -28,14 +28,12 @@ import {
   tempDir,
   timeCommands,
   verdict,
+  numberOption,
 } from '../lib/common.mjs';
 import { buildSummaryDb, DOMAIN, symbolPool } from '../lib/summary-db.mjs';
 import { VENUES } from '../ingest/generate.mjs';
 
-const opt = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const opt = numberOption;
 const DIFF_ROWS = opt('diff-rows', 1_000_000);
 
 printHeader('bench/captures');

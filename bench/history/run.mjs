@@ -24,12 +24,10 @@ import {
   timeCommands,
   tempDir,
   verdict,
+  numberOption,
 } from '../lib/common.mjs';
 
-const opt = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const opt = numberOption;
 const N_EXEC = opt('executions', 100_000);
 const RUNS = opt('runs', 200);
 const TARGET_MS = 50;

@@ -23,13 +23,11 @@ import {
   runChild,
   tempDir,
   verdict,
+  numberOption,
 } from '../lib/common.mjs';
 import { generateFinraWeek } from './generate.mjs';
 
-const opt = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const opt = numberOption;
 const ROWS = opt('rows', 1_000_000);
 const SYMBOLS = opt('symbols', Math.min(100_000, Math.floor(ROWS / 10)));
 const SKIP_WEEK = process.argv.includes('--skip-week');

@@ -19,6 +19,12 @@ export async function dist(rel) {
   return import(pathToFileURL(file).href);
 }
 
+/** `--name N` from the command line as a number, else the default. */
+export function numberOption(name, dflt) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
 export const nowNs = () => process.hrtime.bigint();
 export const msSince = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 

@@ -23,13 +23,11 @@ import {
   timeCommands,
   tempDir,
   verdict,
+  numberOption,
 } from '../lib/common.mjs';
 import { buildSummaryDb, capturedAtDate } from '../lib/summary-db.mjs';
 
-const opt = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const opt = numberOption;
 const RUNS = opt('runs', 50);
 const CLI_RUNS = opt('cli-runs', 10);
 
