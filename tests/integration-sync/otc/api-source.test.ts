@@ -4,14 +4,13 @@
  * weeklySummary JSON (tests/fixtures/otc/api/). The clock is pinned to January 2026 so the week stays in
  * the current (not historic) dataset whatever the date the suite runs on.
  */
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Spine } from '../../../src/app/spine.js';
 import { fixedClock } from '../../../src/core/clock.js';
 import { openTempSpine, setEnv } from '../../helpers/tmp-db.js';
 import type { TempSpine } from '../../helpers/tmp-db.js';
+import { fixturePage, startFinraServer } from '../../unit/domains/otc/sources/finra-test-server.js';
+import type { FinraTestServer, ReceivedRequest, Reply } from '../../unit/domains/otc/sources/finra-test-server.js';
 import { capturesOf, count, eventsOf, runPipeline, SAMPLE_1215, WEEK_PIPELINE } from './otc-pipeline-helpers.js';
 
 const API_SOURCE =
@@ -22,15 +21,7 @@ type ApiRow = Record<string, unknown>;
 
 /** The five recorded rows (three pages of the fixture set, concatenated). */
 function recordedRows(): ApiRow[] {
-  return [0, 2, 4].flatMap(
-    (offset) =>
-      JSON.parse(
-        readFileSync(
-          new URL(`../../fixtures/otc/api/weekly-otc-2025-12-08.offset-${offset}.json`, import.meta.url),
-          'utf8',
-        ),
-      ) as ApiRow[],
-  );
+  return [0, 2, 4].flatMap((offset) => fixturePage(offset));
 }
 
 function syntheticRows(n: number): ApiRow[] {
@@ -48,62 +39,13 @@ function syntheticRows(n: number): ApiRow[] {
   }));
 }
 
-interface Received {
-  readonly method: string;
-  readonly path: string;
-  readonly body: {
-    readonly offset: number;
-    readonly limit: number;
-    readonly dateRangeFilters?: unknown;
-    readonly domainFilters?: unknown;
-  };
-}
+type Received = ReceivedRequest;
 
-interface Reply {
-  readonly status?: number;
-  readonly body: string;
-}
-
-interface FakeFinra {
-  readonly baseUrl: string;
-  readonly requests: Received[];
-  close(): Promise<void>;
-}
-
-/** Answers through `handler`; `index` counts requests from 0. Unknown paths get a 404. */
-async function startFakeFinra(handler: (req: Received, index: number) => Reply): Promise<FakeFinra> {
-  const requests: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const received: Received = {
-        method: req.method ?? '',
-        path: req.url ?? '',
-        body: (text === '' ? {} : JSON.parse(text)) as Received['body'],
-      };
-      const index = requests.length;
-      requests.push(received);
-      const reply =
-        received.method === 'POST' && received.path === PATH
-          ? handler(received, index)
-          : { status: 404, body: '{"error":"not found"}' };
-      res.writeHead(reply.status ?? 200, { 'Content-Type': 'application/json' });
-      res.end(reply.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
-  };
+/** The shared FINRA stand-in; any path but the weeklySummary endpoint gets a 404. */
+function startFakeFinra(handler: (req: Received, index: number) => Reply): Promise<FinraTestServer> {
+  return startFinraServer((req, index) =>
+    req.method === 'POST' && req.path === PATH ? handler(req, index) : { status: 404, body: '{"error":"not found"}' },
+  );
 }
 
 /** Serves `rows` in pages by the request's offset and limit (a short or empty page ends paging). */
@@ -113,7 +55,7 @@ function paged(rows: readonly ApiRow[]): (req: Received) => Reply {
 
 let t: TempSpine;
 let spine: Spine;
-let api: FakeFinra | undefined;
+let api: FinraTestServer | undefined;
 let restoreEnv: (() => void) | undefined;
 
 beforeEach(() => {
@@ -129,7 +71,7 @@ afterEach(async () => {
   t.cleanup();
 });
 
-async function serve(handler: (req: Received, index: number) => Reply): Promise<FakeFinra> {
+async function serve(handler: (req: Received, index: number) => Reply): Promise<FinraTestServer> {
   const server = await startFakeFinra(handler);
   api = server;
   restoreEnv = setEnv({ SPINE_FINRA_API_URL: server.baseUrl });
