@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   SpineCaptureId,
   SpineExecutionId,
@@ -66,16 +66,22 @@ describe('the week pipeline on Temporal', () => {
       expect(desc.typedSearchAttributes.get(SpineCaptureId)).toBe(asyncRun.result?.['capture_id']);
       expect(desc.memo).toEqual({ executionId: asyncRun.id, params: asyncRun.params });
 
+      // Workflow log lines reach the worker's logger through a sink after the activation, so they can
+      // arrive a moment after the run closed: wait for the last one before reading them all.
+      await vi.waitFor(
+        () =>
+          expect(logs.byEvent('workflow.pipeline.completed')[0]).toMatchObject({
+            execution_id: asyncRun.id,
+            sdk_component: 'workflow',
+          }),
+        { timeout: 10_000 },
+      );
       // Client, workflow and activity lines of the run all carry its execution id.
       const ofRun = logs.lines.filter(
         (l) => l['workflow_id'] === asyncRun.workflowId || l['execution_id'] === asyncRun.id,
       );
       expect(ofRun.every((l) => l['execution_id'] === asyncRun.id)).toBe(true);
       expect(logs.byEvent('execution.workflow_started')[0]?.['execution_id']).toBe(asyncRun.id);
-      expect(logs.byEvent('workflow.pipeline.completed')[0]).toMatchObject({
-        execution_id: asyncRun.id,
-        sdk_component: 'workflow',
-      });
       expect(logs.byEvent('stage.ingest.end')[0]).toMatchObject({ execution_id: asyncRun.id, backend: 'temporal' });
     } finally {
       await worker.stop();
