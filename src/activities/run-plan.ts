@@ -1,10 +1,9 @@
 import type { RunPipelineInput } from '../contracts/temporal/run-pipeline.js';
 import { DEFAULT_CHILD_CONCURRENCY } from '../contracts/temporal/run-pipeline.js';
+import { heartbeatTimeoutFrom } from '../contracts/liveness.js';
 import type { ExecutionRecord } from '../core/execution/execution-store.js';
 import { retryPolicyFor } from '../core/execution/retry-policy.js';
 import type { PipelineDefinition } from '../core/pipeline/types.js';
-
-const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -33,6 +32,6 @@ export function planRun(
     batchId: execution.batchId ?? execution.id,
     ...(execution.parentExecutionId ? { parentExecutionId: execution.parentExecutionId } : {}),
     childConcurrency: positiveInt(env, 'SPINE_CHILD_CONCURRENCY', DEFAULT_CHILD_CONCURRENCY),
-    heartbeatTimeoutMs: positiveInt(env, 'SPINE_HEARTBEAT_TIMEOUT_MS', DEFAULT_HEARTBEAT_TIMEOUT_MS),
+    heartbeatTimeoutMs: heartbeatTimeoutFrom(env),
   };
 }

@@ -1,10 +1,10 @@
-import { activityInfo } from '@temporalio/activity';
 import type { ScheduledRunInput } from '../contracts/temporal/scheduled-run.js';
 import { isDryRun } from '../core/dispatch/dispatcher.js';
 import { toSpineError } from '../core/errors.js';
 import type { ExecutionRecord } from '../core/execution/execution-store.js';
 import type { PreparedChild } from './child-executions.js';
 import type { ActivityDeps } from './deps.js';
+import type { ActivityRuntime } from './runtime.js';
 import { planRun } from './run-plan.js';
 
 /**
@@ -12,10 +12,10 @@ import { planRun } from './run-plan.js';
  * and hand back the child workflow to run it. The child's workflow id derives from the scheduled
  * workflow's own id, which also makes a retried call find the row its earlier attempt recorded.
  */
-export function createScheduledActivities(deps: ActivityDeps) {
+export function createScheduledActivities(deps: ActivityDeps, runtime: () => ActivityRuntime) {
   return {
     async submitScheduled(input: ScheduledRunInput): Promise<PreparedChild> {
-      const scheduled = activityInfo().workflowExecution?.workflowId ?? input.scheduleId;
+      const scheduled = runtime().workflowId ?? input.scheduleId;
       const workflowId = `${scheduled}/run`;
       const label = input.scheduleId;
       let execution = deps.db.prepare('SELECT id FROM core_executions WHERE workflow_id = ?').get(workflowId) as

@@ -1,12 +1,13 @@
-import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
 import type { CancelledFailure } from '@temporalio/activity';
 import type { RetryPolicySpec, RunStageInput, StageOutcome } from '../contracts/execution.js';
 import { retryDelayMs } from '../contracts/execution.js';
 import type { StageHeartbeat } from '../contracts/temporal/run-pipeline.js';
+import { currentOwner } from '../core/execution/lease.js';
 import { runStage } from '../core/execution/stage-runner.js';
 import type { StepEndInfo } from '../core/logging/log-context.js';
 import type { ActivityDeps } from './deps.js';
 import { classify, toApplicationFailure } from './failures.js';
+import type { ActivityRuntime } from './runtime.js';
 
 /** The stage activity's input: the stage call minus the attempt (Temporal owns it) plus the policy. */
 export type StageActivityInput = Omit<RunStageInput, 'attempt'> & { readonly retry: RetryPolicySpec };
@@ -36,10 +37,11 @@ function heartbeatDetails(input: StageActivityInput, info: StepEndInfo): StageHe
  * event exactly as the sync backend does; an attempt that never reported (a killed worker) gets its
  * `retrying` event from the next attempt.
  */
-export function createStageActivity(deps: ActivityDeps) {
+export function createStageActivity(deps: ActivityDeps, runtime: () => ActivityRuntime) {
   return async function runStageActivity(input: StageActivityInput): Promise<StageOutcome> {
-    const { attempt } = activityInfo();
-    const previous = activityInfo().heartbeatDetails as StageHeartbeat | undefined;
+    const rt = runtime();
+    const { attempt } = rt;
+    const previous = rt.heartbeatDetails as StageHeartbeat | undefined;
     const { retry, ...stageInput } = input;
     if (attempt > 1) {
       const written = deps.events.write(input.executionId, {
@@ -61,14 +63,15 @@ export function createStageActivity(deps: ActivityDeps) {
       });
     }
     deps.store.bumpAttempts(input.executionId, attempt);
-    const signal = cancellationSignal();
+    const signal = rt.signal;
     try {
       return await runStage(
         {
           ...deps,
           backend: 'temporal',
+          owner: currentOwner('worker', rt.workflowId),
           onProgress: (info) => {
-            heartbeat(heartbeatDetails(input, info));
+            rt.heartbeat(heartbeatDetails(input, info));
             if (signal.aborted) throw signal.reason as CancelledFailure;
           },
         },

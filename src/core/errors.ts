@@ -15,6 +15,9 @@ export const ErrorCodes = {
   QUALITY_GATE_FAILED: 'QUALITY_GATE_FAILED',
   TEMPORAL_UNAVAILABLE: 'TEMPORAL_UNAVAILABLE',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  /** A stale attempt tried to write after a newer attempt (or a takeover, or a cancel) took the execution. */
+  FENCED: 'FENCED',
+  CANCELLED: 'CANCELLED',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
@@ -32,6 +35,8 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   DATABASE_ERROR: 3,
   TEMPORAL_UNAVAILABLE: 3,
   INTERNAL_ERROR: 1,
+  FENCED: 1,
+  CANCELLED: 1,
 };
 
 export interface SpineErrorOptions {

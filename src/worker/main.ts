@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { NativeConnection } from '@temporalio/worker';
-import { ChildRecorderBackend, createActivities } from '../activities/index.js';
+import { ChildRecorderBackend } from '../activities/index.js';
+import { databasePathFromEnv } from '../core/db/open-database.js';
+import { ActivityThreadPool, createThreadedActivities } from './activity-threads.js';
 import { workerIdentity } from '../contracts/temporal/task-queue.js';
 import { createSpine } from '../app/spine.js';
 import type { Spine } from '../app/spine.js';
@@ -26,11 +28,16 @@ export interface RunWorkerOptions {
  * A Spine whose background lane records fan-out children for the parent workflow to run (instead of
  * starting new top-level workflows from inside an activity).
  */
-export function createWorkerSpine(options: { log: SpineLogger; dbPath?: string; registry?: PipelineRegistry }): Spine {
+export function createWorkerSpine(options: {
+  log: SpineLogger;
+  dbPath?: string;
+  registry?: PipelineRegistry;
+  migrate?: boolean;
+}): Spine {
   const recorder: { backend?: ChildRecorderBackend } = {};
   const spine = createSpine({
     log: options.log,
-    migrate: true,
+    migrate: options.migrate ?? true,
     ...(options.dbPath ? { dbPath: options.dbPath } : {}),
     ...(options.registry ? { registry: options.registry } : {}),
     background: () => Promise.resolve(recorder.backend as ChildRecorderBackend),
@@ -46,12 +53,21 @@ export function createWorkerSpine(options: { log: SpineLogger; dbPath?: string; 
  */
 export async function runWorker(options: RunWorkerOptions): Promise<void> {
   ensureRuntime(options.log);
-  const spine = createWorkerSpine(options);
+  // Migrate once here; the stage threads then open the same file without migrating.
+  const dbPath = options.dbPath ?? databasePathFromEnv();
+  createWorkerSpine({ ...options, dbPath }).close();
+  const pool = new ActivityThreadPool({
+    dbPath,
+    size: options.concurrency,
+    logLevel: process.env['SPINE_LOG_LEVEL'],
+    logFormat: process.env['SPINE_LOG_FORMAT'],
+  });
   let connection: NativeConnection;
   try {
+    await pool.start();
     connection = await NativeConnection.connect({ address: options.address });
   } catch (err) {
-    spine.close();
+    await pool.close();
     throw temporalUnavailable(options.address, err);
   }
   try {
@@ -59,7 +75,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
       connection,
       namespace: options.namespace,
       taskQueue: options.taskQueue,
-      activities: createActivities(spine),
+      activities: createThreadedActivities(pool),
       maxConcurrentActivityTaskExecutions: options.concurrency,
       identity: workerIdentity(process.pid, hostname()),
     });
@@ -74,6 +90,6 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     options.log.info('worker.stopped', { task_queue: options.taskQueue });
   } finally {
     await connection.close();
-    spine.close();
+    await pool.close();
   }
 }

@@ -2,8 +2,7 @@ import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
 import type { RetryPolicySpec } from '../contracts/execution.js';
 import { NON_RETRYABLE_ERROR_TYPES } from '../contracts/temporal/run-pipeline.js';
 
-/** A stage may run for a long time (a 300k-row ingest); liveness is what the heartbeat timeout checks. */
-const STAGE_START_TO_CLOSE = '2 hours';
+import { LIVENESS } from '../contracts/liveness.js';
 
 /** The stage's retry policy, as core computed it, in Temporal's terms. Temporal reads 0 ms as "default 1 s". */
 export function toTemporalRetryPolicy(spec: RetryPolicySpec): RetryPolicy {
@@ -19,7 +18,8 @@ export function toTemporalRetryPolicy(spec: RetryPolicySpec): RetryPolicy {
 
 export function stageActivityOptions(spec: RetryPolicySpec, heartbeatTimeoutMs: number): ActivityOptions {
   return {
-    startToCloseTimeout: STAGE_START_TO_CLOSE,
+    // A stage may run long (a 1M-row ingest); liveness is what the heartbeat timeout checks.
+    startToCloseTimeout: LIVENESS.stageStartToCloseMs,
     heartbeatTimeout: heartbeatTimeoutMs,
     retry: toTemporalRetryPolicy(spec),
   };
@@ -30,7 +30,7 @@ export function stageActivityOptions(spec: RetryPolicySpec, heartbeatTimeoutMs: 
  * retried patiently. The alert webhook retries itself inside `recordFailure`, hence two minutes.
  */
 export const LIFECYCLE_ACTIVITY_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: LIVENESS.lifecycleStartToCloseMs,
   retry: {
     initialInterval: '200 ms',
     backoffCoefficient: 2,

@@ -1,3 +1,4 @@
+import { LIVENESS } from '../../contracts/liveness.js';
 import { applyGc, planGc } from '../../core/captures/gc.js';
 import type { GcPlan } from '../../core/captures/gc.js';
 import { pruneExecutions } from '../../core/execution/history.js';
@@ -17,6 +18,8 @@ export function gcPlanFor(db: Parameters<typeof planGc>[0], params: Params, now:
     week: params['week_ending'] as string | undefined,
     tier: params['tier'] as string | undefined,
     abandonedBefore: new Date(now.getTime() - ABANDONED_AFTER_MS).toISOString(),
+    now,
+    graceMs: LIVENESS.abandonedCaptureGraceMs,
   });
 }
 
@@ -64,7 +67,11 @@ export const capturesGcPipeline: PipelineDefinition = {
           return p;
         });
         const result = await logStep(ctx.log, 'gc.delete', (span) => {
-          const r = applyGc(ctx.db, OTC_CAPTURE_TABLES, plan, ctx.clock.now());
+          const r = applyGc(ctx.db, OTC_CAPTURE_TABLES, plan, ctx.clock.now(), {
+            executionId: ctx.execution.executionId,
+            fence: ctx.checkFence,
+            graceMs: LIVENESS.abandonedCaptureGraceMs,
+          });
           span.addMetrics({ captures_deleted: r.deleted.length });
           return r;
         });

@@ -3,7 +3,8 @@ import type { ChildOutcome, JsonObject, PipelineState, RetryPolicySpec } from '.
 import { retryDelayMs } from '../../contracts/execution.js';
 import type { Clock } from '../../core/clock.js';
 import type { Db } from '../../core/db/open-database.js';
-import { toSpineError } from '../../core/errors.js';
+import { ErrorCodes, toSpineError } from '../../core/errors.js';
+import { currentOwner } from '../../core/execution/lease.js';
 import type { EventWriter } from '../../core/execution/event-writer.js';
 import type { ExecutionRecord, ExecutionStore } from '../../core/execution/execution-store.js';
 import { retryPolicyFor } from '../../core/execution/retry-policy.js';
@@ -78,7 +79,7 @@ export class SyncBackend implements ExecutionBackend {
       store.bumpAttempts(execution.id, attempt);
       try {
         const value = await runStage(
-          { ...this.#deps, backend: 'sync' },
+          { ...this.#deps, backend: 'sync', owner: currentOwner('cli') },
           {
             executionId: execution.id,
             pipeline: def.name,
@@ -94,6 +95,12 @@ export class SyncBackend implements ExecutionBackend {
       } catch (err) {
         const e = toSpineError(err);
         const error = { type: e.code, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+        if (e.code === ErrorCodes.CANCELLED || e.code === ErrorCodes.FENCED) {
+          // Cancelled by `spine executions cancel`, or the run was closed (taken over) under us.
+          events.write(execution.id, { type: 'cancelled', stage, attempt, payload: { reason: e.message } });
+          store.finish(execution.id, 'cancelled', { errorCode: e.code, errorMessage: e.message, errorStage: stage });
+          return { ok: false };
+        }
         const exhausted = attempt >= policy.maximumAttempts;
         if (!e.nonRetryable && !exhausted) {
           const delayMs = retryDelayMs(policy, attempt + 1);

@@ -4,7 +4,7 @@ import { renderObjects } from './table.js';
 
 /** `spine executions show` for humans: summary, stages, errors, captures, children, timeline. */
 export function renderExecutionDetail(d: ExecutionDetail): string {
-  const out = [renderExecutionSummary(d.execution), `Params:     ${JSON.stringify(d.execution.params)}`];
+  const out = [renderExecutionSummary(d.execution, d.state), `Params:     ${JSON.stringify(d.execution.params)}`];
   out.push(
     `Attempts:   ${d.execution.attempts}  Trigger: ${d.execution.triggerSource}  Batch: ${d.execution.batchId ?? '-'}`,
   );

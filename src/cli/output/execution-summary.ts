@@ -7,6 +7,7 @@ const STATUS_MARK: Record<string, string> = {
   running: '… Running',
   pending: '… Pending',
   cancelled: '✗ Cancelled',
+  abandoned: '✗ Abandoned (its owner is gone; a new run takes it over, `spine executions cancel` closes it)',
 };
 
 function durationSeconds(e: ExecutionRecord): string {
@@ -15,14 +16,18 @@ function durationSeconds(e: ExecutionRecord): string {
 }
 
 /** The human summary of one run: status, ids and the pipeline's result (scalars, then small tables). */
-export function renderExecutionSummary(e: ExecutionRecord): string {
+export function renderExecutionSummary(e: ExecutionRecord, state: string = e.status): string {
   const lines = [
     `Pipeline:   ${e.pipeline}`,
     `Execution:  ${e.id}`,
-    `Status:     ${STATUS_MARK[e.status] ?? e.status}`,
+    `Status:     ${STATUS_MARK[state] ?? state}`,
     `Backend:    ${e.backend} (lane ${e.lane})`,
     `Duration:   ${durationSeconds(e)}`,
   ];
+  if (e.owner && (e.status === 'running' || e.status === 'pending')) {
+    const who = `${e.owner.kind} pid ${e.owner.pid} on ${e.owner.host}${e.owner.identity ? ` (${e.owner.identity})` : ''}`;
+    lines.push(`Owner:      ${who}, lease until ${e.leaseExpiresAt ?? '-'}`);
+  }
   if (e.errorMessage)
     lines.push(
       `Error:      [${e.errorCode ?? 'ERROR'}] ${e.errorMessage}${e.errorStage ? ` (stage ${e.errorStage})` : ''}`,

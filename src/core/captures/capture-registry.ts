@@ -119,15 +119,28 @@ export class CaptureRegistry {
 
   /**
    * Publishes a staged capture. With `replace`, the partition's current latest capture is superseded and
-   * its rows deleted in the same transaction, so readers never see both or neither.
+   * its rows deleted in the same transaction, so readers never see both or neither. `fence` (the
+   * attempt's fence check) runs first inside the transaction: a stale attempt publishes nothing. With
+   * `onlyIfFirst` (a run without --force), a capture another run published meanwhile wins: this one is
+   * discarded and `published` is false.
    */
-  publish(captureId: string, options: { qualityStatus: string; replace?: boolean }): { replaced: string | null } {
+  publish(
+    captureId: string,
+    options: { qualityStatus: string; replace?: boolean; fence?: () => void; onlyIfFirst?: boolean },
+  ): { published: boolean; replaced: string | null; winner: string | null } {
     return this.#db
       .transaction(() => {
+        options.fence?.();
         const c = this.get(captureId);
         if (!c) throw new Error(`Capture ${captureId} not found`);
         if (c.status !== 'staged') throw new Error(`Capture ${captureId} is ${c.status}, not staged`);
-        const previous = options.replace ? this.latestPublished(c.domain, c.week_ending, c.tier) : undefined;
+        const latest = this.latestPublished(c.domain, c.week_ending, c.tier);
+        if (options.onlyIfFirst && !options.replace && latest) {
+          this.deleteRows(c.domain, captureId);
+          this.#db.prepare(`DELETE FROM core_captures WHERE capture_id = ?`).run(captureId);
+          return { published: false, replaced: null, winner: latest.capture_id };
+        }
+        const previous = options.replace ? latest : undefined;
         const now = formatUtc(this.#clock.now());
         this.#db
           .prepare(
@@ -143,7 +156,7 @@ export class CaptureRegistry {
             )
             .run(captureId, now, previous.capture_id);
         }
-        return { replaced: previous?.capture_id ?? null };
+        return { published: true, replaced: previous?.capture_id ?? null, winner: null };
       })
       .immediate();
   }

@@ -1,5 +1,6 @@
 import { formatUtc } from '../clock.js';
 import type { Db } from '../db/open-database.js';
+import { livenessOf } from '../execution/lease.js';
 
 export interface GcOptions {
   readonly domain: string;
@@ -9,6 +10,9 @@ export interface GcOptions {
   readonly tier?: string | undefined;
   /** Staged or failed captures older than this ISO instant are garbage too (crashed or rejected runs). */
   readonly abandonedBefore: string;
+  /** Now, for lease expiry; and how long a dead run's staged capture is kept (LIVENESS.abandonedCaptureGraceMs). */
+  readonly now: Date;
+  readonly graceMs: number;
 }
 
 export interface GcCandidate {
@@ -28,17 +32,62 @@ export interface GcPlan {
   readonly rows_total: number;
 }
 
-/** Captures read or written by a pending or running execution: never collected. */
-function capturesInUse(db: Db): Set<string> {
-  const rows = db
+interface OpenExecution {
+  id: string;
+  status: string;
+  backend: string;
+  owner: string | null;
+  lease_expires_at: string | null;
+  created_at: string;
+}
+
+interface Usage {
+  /** Captures read or written by a live pending/running execution: never collected. */
+  readonly inUse: Set<string>;
+  /** Staged/failed captures of executions whose owner is gone, past the grace period: id → why. */
+  readonly abandoned: Map<string, string>;
+}
+
+/**
+ * Which captures open executions hold. A live execution protects every capture it wrote (its staged
+ * capture) or announced in its events; an abandoned one (owner gone, docs/temporal.md) protects nothing,
+ * and its own staged captures become garbage once its lease expired more than `graceMs` ago.
+ */
+function captureUsage(db: Db, now: Date, graceMs: number): Usage {
+  const open = db
     .prepare(
-      `SELECT DISTINCT e.capture_id AS id FROM core_execution_events e JOIN core_executions x ON x.id = e.execution_id
-         WHERE x.status IN ('pending', 'running') AND e.capture_id IS NOT NULL
-       UNION SELECT c.capture_id FROM core_captures c JOIN core_executions x ON x.id = c.execution_id
-         WHERE x.status IN ('pending', 'running')`,
+      `SELECT id, status, backend, owner, lease_expires_at, created_at FROM core_executions
+       WHERE status IN ('pending', 'running')`,
     )
-    .all() as { id: string }[];
-  return new Set(rows.map((r) => r.id));
+    .all() as OpenExecution[];
+  const inUse = new Set<string>();
+  const abandoned = new Map<string, string>();
+  const written = db.prepare(`SELECT capture_id, status FROM core_captures WHERE execution_id = ?`);
+  const announced = db.prepare(
+    `SELECT DISTINCT capture_id FROM core_execution_events WHERE execution_id = ? AND capture_id IS NOT NULL`,
+  );
+  for (const x of open) {
+    const own = written.all(x.id) as { capture_id: string; status: string }[];
+    if (livenessOf(x, now) === 'alive') {
+      for (const c of own) inUse.add(c.capture_id);
+      for (const c of announced.all(x.id) as { capture_id: string }[]) inUse.add(c.capture_id);
+      continue;
+    }
+    const deadSince = Date.parse(x.lease_expires_at ?? x.created_at);
+    if (now.getTime() - deadSince < graceMs) {
+      for (const c of own) inUse.add(c.capture_id);
+      continue;
+    }
+    for (const c of own) {
+      if (c.status === 'staged' || c.status === 'failed') {
+        abandoned.set(
+          c.capture_id,
+          `${c.status} capture of abandoned execution ${x.id} (owner gone since ${x.lease_expires_at ?? x.created_at})`,
+        );
+      }
+    }
+  }
+  return { inUse, abandoned };
 }
 
 /**
@@ -46,7 +95,7 @@ function capturesInUse(db: Db): Set<string> {
  * newest, plus abandoned staged/failed captures. Counts the rows each would lose, table by table.
  */
 export function planGc(db: Db, tables: readonly string[], o: GcOptions): GcPlan {
-  const inUse = capturesInUse(db);
+  const { inUse, abandoned } = captureUsage(db, o.now, o.graceMs);
   const rows = db
     .prepare(
       `SELECT capture_id, week_ending, tier, captured_at, status, created_at
@@ -75,7 +124,9 @@ export function planGc(db: Db, tables: readonly string[], o: GcOptions): GcPlan 
       const n = (published.get(k) ?? 0) + 1;
       published.set(k, n);
       if (n > keep) reason = `older than the ${keep} newest published`;
-    } else if (r.created_at < o.abandonedBefore) {
+    } else if (abandoned.has(r.capture_id)) {
+      reason = abandoned.get(r.capture_id);
+    } else if (r.created_at < o.abandonedBefore && !inUse.has(r.capture_id)) {
       reason = `abandoned ${r.status} capture`;
     }
     if (!reason) continue;
@@ -105,31 +156,51 @@ export function planGc(db: Db, tables: readonly string[], o: GcOptions): GcPlan 
 /**
  * Deletes the planned captures' rows from every capture-scoped table and marks them deleted, all in
  * one transaction; a capture that became in use or latest since planning is skipped, not deleted.
+ * `fence` (the gc attempt's fence check) runs first, so a stale attempt deletes nothing. Each deleted
+ * capture records the execution that deleted it, so a retried gc reports what its earlier attempt did.
  */
 export function applyGc(
   db: Db,
   tables: readonly string[],
   plan: GcPlan,
   now: Date,
+  options: { executionId?: string; fence?: () => void; graceMs?: number } = {},
 ): { deleted: string[]; rows: Record<string, number> } {
-  return db
-    .transaction(() => {
-      const inUse = capturesInUse(db);
-      const deleted: string[] = [];
-      const rows: Record<string, number> = {};
-      const stillLatest = db.prepare('SELECT 1 FROM core_captures_latest WHERE capture_id = ?');
-      for (const c of plan.candidates) {
-        if (inUse.has(c.capture_id) || stillLatest.get(c.capture_id)) continue;
-        for (const t of tables) {
-          const n = db.prepare(`DELETE FROM ${t} WHERE capture_id = ?`).run(c.capture_id).changes;
-          if (n > 0) rows[t] = (rows[t] ?? 0) + n;
-        }
-        db.prepare(
-          `UPDATE core_captures SET status = 'deleted', deleted_at = ?, status_reason = ? WHERE capture_id = ?`,
-        ).run(formatUtc(now), `gc: ${c.reason}`, c.capture_id);
-        deleted.push(c.capture_id);
+  const deleted: string[] = [];
+  const rows: Record<string, number> = {};
+  db.transaction(() => {
+    options.fence?.();
+    const { inUse } = captureUsage(db, now, options.graceMs ?? 0);
+    const stillLatest = db.prepare('SELECT 1 FROM core_captures_latest WHERE capture_id = ?');
+    for (const c of plan.candidates) {
+      if (inUse.has(c.capture_id) || stillLatest.get(c.capture_id)) continue;
+      const counts: Record<string, number> = {};
+      for (const t of tables) {
+        const n = db.prepare(`DELETE FROM ${t} WHERE capture_id = ?`).run(c.capture_id).changes;
+        if (n > 0) counts[t] = n;
       }
-      return { deleted, rows };
-    })
-    .immediate();
+      db.prepare(
+        `UPDATE core_captures SET status = 'deleted', deleted_at = ?, status_reason = ?, deleted_by_execution = ?,
+           deleted_rows = ? WHERE capture_id = ?`,
+      ).run(formatUtc(now), `gc: ${c.reason}`, options.executionId ?? null, JSON.stringify(counts), c.capture_id);
+      deleted.push(c.capture_id);
+      for (const [t, n] of Object.entries(counts)) rows[t] = (rows[t] ?? 0) + n;
+    }
+  }).immediate();
+  return options.executionId ? deletedBy(db, options.executionId) : { deleted, rows };
+}
+
+/** What one gc execution deleted, over all its attempts. */
+function deletedBy(db: Db, executionId: string): { deleted: string[]; rows: Record<string, number> } {
+  const found = db
+    .prepare(
+      `SELECT capture_id, deleted_rows FROM core_captures WHERE deleted_by_execution = ? ORDER BY deleted_at, capture_id`,
+    )
+    .all(executionId) as { capture_id: string; deleted_rows: string | null }[];
+  const rows: Record<string, number> = {};
+  for (const f of found) {
+    const counts = JSON.parse(f.deleted_rows ?? '{}') as Record<string, number>;
+    for (const [t, n] of Object.entries(counts)) rows[t] = (rows[t] ?? 0) + n;
+  }
+  return { deleted: found.map((f) => f.capture_id), rows };
 }

@@ -5,6 +5,9 @@ import { toSpineError } from '../errors.js';
 import type { EventWriter } from '../execution/event-writer.js';
 import type { ExecutionRecord, ExecutionStore } from '../execution/execution-store.js';
 import { newBatchId, newExecutionId } from '../ids.js';
+import { AbandonedError, followExecution } from '../execution/follow.js';
+import { currentOwner } from '../execution/lease.js';
+import { claimPartition } from '../execution/partition-claim.js';
 import { withLogContext } from '../logging/log-context.js';
 import type { SpineLogger } from '../logging/logger.js';
 import type { ParamValue } from '../pipeline/params.js';
@@ -19,6 +22,8 @@ export interface SubmitOptions {
   readonly batchId?: string;
   readonly wait?: boolean;
   readonly onProgress?: (line: string) => void;
+  /** Internal: a submission that attached to a run whose owner then died is retried once. */
+  readonly retriedAfterAbandon?: boolean;
 }
 
 export interface DryRunPreview {
@@ -64,11 +69,14 @@ export class Dispatcher {
   ): Promise<ExecutionRecord | DryRunPreview> {
     const { registry, store, events, log, clock } = this.#deps;
     const def = registry.get(pipeline);
-    const params = resolveParams(def.params, rawParams);
-    def.validate?.(params);
+    const resolved = resolveParams(def.params, rawParams);
+    def.validate?.(resolved);
+    // Canonical params (absolute, real file paths …) and the business key: every spelling of one
+    // partition gets the same key, hence one claim and one Temporal workflow id.
+    const params = def.canonicalize ? await def.canonicalize(resolved) : resolved;
     const lane = options.lane ?? 'normal';
     const backendName = lane === 'background' ? 'temporal' : 'sync';
-    const logicalKey = def.logicalKey?.(params);
+    const logicalKey = await def.logicalKey?.(params);
     if (options.dryRun) {
       return {
         dryRun: true,
@@ -81,22 +89,34 @@ export class Dispatcher {
       };
     }
     const backend = lane === 'background' ? await this.#background() : this.#sync;
-    const id = newExecutionId();
-    const execution = store.create({
-      id,
-      pipeline,
-      params,
-      lane,
-      backend: backend.name,
-      triggerSource: options.trigger ?? 'cli',
-      logicalKey,
-      parentExecutionId: options.parentExecutionId,
-      batchId: options.batchId ?? newBatchId(clock.now(), pipeline.split('.').at(-1)),
-    });
-    events.write(id, {
-      type: 'submitted',
-      payload: { pipeline, params, lane, backend: backend.name, stages: def.stages.map((s) => s.name) },
-    });
+    const claim = claimPartition(
+      this.#deps.store.db,
+      store,
+      events,
+      clock,
+      {
+        id: newExecutionId(),
+        pipeline,
+        params,
+        lane,
+        backend: backend.name,
+        triggerSource: options.trigger ?? 'cli',
+        logicalKey,
+        parentExecutionId: options.parentExecutionId,
+        batchId: options.batchId ?? newBatchId(clock.now(), pipeline.split('.').at(-1)),
+        // A sync run is owned by this process from the start; a Temporal run by the worker that takes it.
+        ...(backend.name === 'sync' ? { owner: currentOwner('cli') } : {}),
+      },
+      (id) =>
+        events.write(id, {
+          type: 'submitted',
+          payload: { pipeline, params, lane, backend: backend.name, stages: def.stages.map((s) => s.name) },
+        }),
+    );
+    if (claim.kind === 'attached') return this.#attach(claim.owner, claim.duplicate, options);
+    const execution = claim.execution;
+    const id = execution.id;
+    for (const old of claim.tookOver) log.warn('execution.taken_over', { execution_id: id, abandoned: old });
     return withLogContext({ execution_id: id, pipeline, backend: backend.name }, async () => {
       log.info('execution.submitted', {
         lane,
@@ -145,6 +165,35 @@ export class Dispatcher {
       };
     } catch (err) {
       return { label: request.label, executionId: '', status: 'failed', error: toSpineError(err).message };
+    }
+  }
+
+  /**
+   * Another live execution already owns this partition: report it and, with `wait`, follow it to its end
+   * (SQLite is the source of truth for both backends) and return its outcome as this submission's.
+   */
+  async #attach(owner: ExecutionRecord, duplicate: ExecutionRecord, options: SubmitOptions): Promise<ExecutionRecord> {
+    const { log, store } = this.#deps;
+    log.info('execution.attached', {
+      execution_id: duplicate.id,
+      attached_to: owner.id,
+      logical_key: owner.logicalKey,
+    });
+    options.onProgress?.(`Already running: ${owner.id} (${owner.pipeline} ${owner.logicalKey ?? ''}); following it`);
+    if (options.wait === false) return owner;
+    try {
+      return await followExecution(store.db, owner.id, {
+        ...(options.onProgress ? { onLine: options.onProgress } : {}),
+        intervalMs: 200,
+      });
+    } catch (err) {
+      // The run we attached to lost its owner (killed): submitting again takes the partition over.
+      if (!(err instanceof AbandonedError) || options.retriedAfterAbandon) throw err;
+      log.warn('execution.owner_lost', { attached_to: owner.id });
+      return (await this.submit(owner.pipeline, owner.params as Record<string, ParamValue>, {
+        ...options,
+        retriedAfterAbandon: true,
+      })) as ExecutionRecord;
     }
   }
 

@@ -2,6 +2,9 @@ import type { BackendName, ExecutionStatus, JsonObject, Lane, TriggerSource } fr
 import { formatUtc, systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/open-database.js';
+import { ErrorCodes, SpineError } from '../errors.js';
+import { leaseExpiry, parseOwner } from './lease.js';
+import type { LeaseOwner } from './lease.js';
 
 export interface ExecutionRecord {
   readonly id: string;
@@ -23,6 +26,11 @@ export interface ExecutionRecord {
   readonly errorMessage: string | null;
   readonly errorStage: string | null;
   readonly result: JsonObject | null;
+  /** Lease columns (migration 050): who works on it, until when, the attempt fence, a pending cancel. */
+  readonly owner: LeaseOwner | null;
+  readonly leaseExpiresAt: string | null;
+  readonly fence: number;
+  readonly cancelRequestedAt: string | null;
 }
 
 export interface NewExecution {
@@ -35,6 +43,8 @@ export interface NewExecution {
   readonly logicalKey?: string | undefined;
   readonly parentExecutionId?: string | undefined;
   readonly batchId: string;
+  /** The process that will work on it (sync runs); a Temporal run gets its owner from the worker. */
+  readonly owner?: LeaseOwner | undefined;
 }
 
 export interface ExecutionRow {
@@ -57,6 +67,10 @@ export interface ExecutionRow {
   error_message: string | null;
   error_stage: string | null;
   result: string | null;
+  owner: string | null;
+  lease_expires_at: string | null;
+  fence: number;
+  cancel_requested_at: string | null;
 }
 
 export function toExecutionRecord(r: ExecutionRow): ExecutionRecord {
@@ -80,6 +94,10 @@ export function toExecutionRecord(r: ExecutionRow): ExecutionRecord {
     errorMessage: r.error_message,
     errorStage: r.error_stage,
     result: r.result ? (JSON.parse(r.result) as JsonObject) : null,
+    owner: parseOwner(r.owner ?? null),
+    leaseExpiresAt: r.lease_expires_at ?? null,
+    fence: r.fence ?? 0,
+    cancelRequestedAt: r.cancel_requested_at ?? null,
   };
 }
 
@@ -93,12 +111,16 @@ export class ExecutionStore {
     this.#clock = clock;
   }
 
+  get db(): Db {
+    return this.#db;
+  }
+
   create(e: NewExecution): ExecutionRecord {
     this.#db
       .prepare(
         `INSERT INTO core_executions (id, pipeline, params, lane, backend, trigger_source, logical_key, status,
-           parent_execution_id, batch_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+           parent_execution_id, batch_id, created_at, owner, lease_expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
       )
       .run(
         e.id,
@@ -111,6 +133,8 @@ export class ExecutionStore {
         e.parentExecutionId ?? null,
         e.batchId,
         formatUtc(this.#clock.now()),
+        e.owner ? JSON.stringify(e.owner) : null,
+        e.owner ? leaseExpiry(this.#clock.now()) : null,
       );
     return this.get(e.id) as ExecutionRecord;
   }
@@ -136,11 +160,12 @@ export class ExecutionStore {
     id: string,
     status: Exclude<ExecutionStatus, 'pending' | 'running'>,
     outcome: { result?: JsonObject; errorCode?: string; errorMessage?: string; errorStage?: string } = {},
-  ): void {
-    this.#db
+  ): boolean {
+    // Only an open execution can finish: a stale attempt never overwrites a cancel or a takeover.
+    const info = this.#db
       .prepare(
         `UPDATE core_executions SET status = ?, completed_at = ?, result = ?, error_code = ?, error_message = ?,
-           error_stage = ? WHERE id = ?`,
+           error_stage = ?, lease_expires_at = NULL WHERE id = ? AND status IN ('pending', 'running')`,
       )
       .run(
         status,
@@ -151,6 +176,40 @@ export class ExecutionStore {
         outcome.errorStage ?? null,
         id,
       );
+    return info.changes > 0;
+  }
+
+  /**
+   * A new stage attempt takes the execution: it becomes the owner, renews the lease and bumps the fence.
+   * Returns the attempt's fence; writes that publish or delete check it (`assertFence`).
+   */
+  beginAttempt(id: string, owner: LeaseOwner, ttlMs?: number): number {
+    const row = this.#db
+      .prepare(
+        `UPDATE core_executions SET fence = fence + 1, owner = ?, lease_expires_at = ? WHERE id = ? RETURNING fence`,
+      )
+      .get(JSON.stringify(owner), leaseExpiry(this.#clock.now(), ttlMs), id) as { fence: number } | undefined;
+    if (!row) throw new SpineError(ErrorCodes.NOT_FOUND, `Execution ${id} not found`);
+    return row.fence;
+  }
+
+  /** Extends the lease of an open execution; false when it is no longer open (finished, cancelled, taken over). */
+  renewLease(id: string, ttlMs?: number): boolean {
+    return (
+      this.#db
+        .prepare(`UPDATE core_executions SET lease_expires_at = ? WHERE id = ? AND status IN ('pending', 'running')`)
+        .run(leaseExpiry(this.#clock.now(), ttlMs), id).changes > 0
+    );
+  }
+
+  /** `spine executions cancel` of a running sync execution: its owner sees this at its next step. */
+  requestCancel(id: string): void {
+    this.#db
+      .prepare(
+        `UPDATE core_executions SET cancel_requested_at = COALESCE(cancel_requested_at, ?) WHERE id = ?
+           AND status IN ('pending', 'running')`,
+      )
+      .run(formatUtc(this.#clock.now()), id);
   }
 
   get(id: string): ExecutionRecord | undefined {

@@ -4,6 +4,7 @@ import { ErrorCodes, SpineError } from '../errors.js';
 import type { ExecutionRecord } from './execution-store.js';
 import { ExecutionStore } from './execution-store.js';
 import { eventsOf, resolveExecutionId } from './history.js';
+import { livenessOf } from './lease.js';
 import type { EventRow } from './history.js';
 
 export interface FollowOptions {
@@ -13,6 +14,18 @@ export interface FollowOptions {
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+
+/** The execution being followed lost its owner (killed process): it will never end by itself. */
+export class AbandonedError extends SpineError {
+  constructor(readonly execution: ExecutionRecord) {
+    super(
+      ErrorCodes.EXECUTION_FAILED,
+      `Execution ${execution.id} was abandoned: its owner is gone. Run the same request again to take it over, or \`spine executions cancel ${execution.id.slice(0, 8)}\``,
+      { details: { execution_id: execution.id, abandoned: true } },
+    );
+    this.name = 'AbandonedError';
+  }
+}
 
 function bar(done: number, total: number, width = 24): string {
   const filled = total > 0 ? Math.round((Math.min(done, total) / total) * width) : 0;
@@ -71,6 +84,13 @@ export async function followExecution(
     }
     const record = store.get(id) as ExecutionRecord;
     if (TERMINAL.has(record.status)) return record;
+    const row = {
+      status: record.status,
+      backend: record.backend,
+      owner: record.owner ? JSON.stringify(record.owner) : null,
+      lease_expires_at: record.leaseExpiresAt,
+    };
+    if (livenessOf(row, new Date()) === 'abandoned') throw new AbandonedError(record);
     if (options.timeoutMs !== undefined && Date.now() - started > options.timeoutMs) {
       throw new SpineError(
         ErrorCodes.EXECUTION_FAILED,

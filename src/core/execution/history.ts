@@ -2,6 +2,7 @@ import type { Db } from '../db/open-database.js';
 import { ErrorCodes, SpineError } from '../errors.js';
 import type { ExecutionRecord, ExecutionRow } from './execution-store.js';
 import { toExecutionRecord } from './execution-store.js';
+import { livenessOf } from './lease.js';
 
 export interface ExecutionFilter {
   readonly status?: string | undefined;
@@ -28,20 +29,26 @@ export interface ExecutionListItem {
   readonly error_stage: string | null;
   readonly error_message: string | null;
   readonly parent_execution_id: string | null;
+  /** Who works on an open execution (JSON of the lease owner), and until when its lease runs. */
+  readonly owner: string | null;
+  readonly lease_expires_at: string | null;
 }
 
 const WEEK_SQL = `COALESCE(json_extract(params, '$.week_ending'), json_extract(result, '$.week_ending'))`;
 const TIER_SQL = `COALESCE(json_extract(result, '$.tier'), json_extract(params, '$.tier'))`;
 
 /** Newest first; every filter is a bound parameter and `since`/`status` use the (status, created_at) index. */
-export function listExecutions(db: Db, f: ExecutionFilter): ExecutionListItem[] {
+export function listExecutions(db: Db, f: ExecutionFilter, now: Date = new Date()): ExecutionListItem[] {
   const where: string[] = [];
   const args: unknown[] = [];
   const add = (clause: string, value: unknown): void => {
     where.push(clause);
     args.push(value);
   };
-  if (f.status) add('status = ?', f.status);
+  // `abandoned` is not stored: it is an open execution whose owner is gone (lease.ts), decided here.
+  const derived = f.status === 'abandoned' || f.status === 'running' || f.status === 'pending';
+  if (f.status === 'abandoned') where.push(`status IN ('pending', 'running')`);
+  else if (f.status) add('status = ?', f.status);
   if (f.since) add('created_at >= ?', f.since);
   if (f.until) add('created_at < ?', f.until);
   if (f.pipeline) add('pipeline = ?', f.pipeline);
@@ -49,10 +56,20 @@ export function listExecutions(db: Db, f: ExecutionFilter): ExecutionListItem[] 
   if (f.tier) add(`${TIER_SQL} = ?`, f.tier);
   const sql = `SELECT id, pipeline, status, lane, backend, ${WEEK_SQL} AS week_ending, ${TIER_SQL} AS tier, created_at,
       CAST(ROUND((julianday(completed_at) - julianday(started_at)) * 86400000) AS INTEGER) AS duration_ms, attempts,
-      error_code, error_stage, error_message, parent_execution_id
+      error_code, error_stage, error_message, parent_execution_id, owner, lease_expires_at
     FROM core_executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY created_at DESC, id DESC LIMIT ?`;
-  return db.prepare(sql).all(...args, f.limit ?? 50) as ExecutionListItem[];
+    ORDER BY created_at DESC, id DESC ${derived ? '' : 'LIMIT ?'}`;
+  const rows = (db.prepare(sql).all(...args, ...(derived ? [] : [f.limit ?? 50])) as ExecutionListItem[]).map(
+    withLiveness(now),
+  );
+  return derived ? rows.filter((r) => r.status === f.status).slice(0, f.limit ?? 50) : rows;
+}
+
+/** Shows an open execution whose owner is gone as `abandoned` (the stored status stays pending/running). */
+export function withLiveness(now: Date) {
+  return <T extends { status: string; backend: string; owner: string | null; lease_expires_at: string | null }>(
+    row: T,
+  ): T => (livenessOf(row, now) === 'abandoned' ? { ...row, status: 'abandoned' } : row);
 }
 
 /** Resolves a full id or a unique prefix (at least 4 characters). */
@@ -103,6 +120,8 @@ export interface StageSummary {
 
 export interface ExecutionDetail {
   readonly execution: ExecutionRecord;
+  /** The status to show: the stored one, or `abandoned` for an open execution whose owner is gone. */
+  readonly state: string;
   readonly duration_ms: number | null;
   readonly stages: StageSummary[];
   readonly errors: { stage: string | null; attempt: number; type: string | null; message: string | null; at: string }[];
@@ -175,12 +194,14 @@ export function describeExecution(db: Db, idOrPrefix: string): ExecutionDetail {
     .prepare(
       `SELECT id, pipeline, status, lane, backend, ${WEEK_SQL} AS week_ending, ${TIER_SQL} AS tier, created_at,
          CAST(ROUND((julianday(completed_at) - julianday(started_at)) * 86400000) AS INTEGER) AS duration_ms, attempts,
-         error_code, error_stage, error_message, parent_execution_id
+         error_code, error_stage, error_message, parent_execution_id, owner, lease_expires_at
        FROM core_executions WHERE parent_execution_id = ? ORDER BY created_at`,
     )
     .all(id) as ExecutionListItem[];
+  const now = new Date();
   return {
     execution,
+    state: livenessOf(row, now) === 'abandoned' ? 'abandoned' : execution.status,
     duration_ms: execution.startedAt && execution.completedAt ? ms(execution.startedAt, execution.completedAt) : null,
     stages: summarizeStages(events),
     errors: events
@@ -188,7 +209,7 @@ export function describeExecution(db: Db, idOrPrefix: string): ExecutionDetail {
       .map((e) => ({ stage: e.stage, attempt: e.attempt, type: e.error_type, message: e.error_message, at: e.at })),
     captures_produced: produced,
     captures_consumed: consumed,
-    children,
+    children: children.map(withLiveness(now)),
     events,
   };
 }

@@ -7,8 +7,13 @@ import type { StepEndInfo } from '../logging/log-context.js';
 import type { SpineLogger } from '../logging/logger.js';
 import { logStep } from '../logging/span.js';
 import type { PipelineRegistry } from '../pipeline/registry.js';
+import { LIVENESS } from '../../contracts/liveness.js';
+import { ErrorCodes, SpineError } from '../errors.js';
 import type { EventWriter } from './event-writer.js';
+import type { ExecutionStore } from './execution-store.js';
 import { checkInjectedFault } from './fault-injection.js';
+import { assertFence } from './fence.js';
+import type { LeaseOwner } from './lease.js';
 
 export interface StageRunnerDeps {
   readonly db: Db;
@@ -16,6 +21,9 @@ export interface StageRunnerDeps {
   readonly log: SpineLogger;
   readonly clock: Clock;
   readonly events: EventWriter;
+  readonly store: ExecutionStore;
+  /** The process doing the work: it takes the execution's lease for the attempt. */
+  readonly owner: LeaseOwner;
   readonly backend: 'sync' | 'temporal';
   /** Called after every log_step (the Temporal activity heartbeats here). */
   readonly onProgress?: (info: StepEndInfo) => void | Promise<void>;
@@ -30,9 +38,13 @@ export async function runStage(deps: StageRunnerDeps, input: RunStageInput): Pro
   const stage = def.stages.find((s) => s.name === input.stage);
   if (!stage) throw new Error(`Pipeline '${input.pipeline}' has no stage '${input.stage}'`);
   const attemptEvent = { attempt: input.attempt, stage: stage.name };
+  // The attempt takes the execution: owner, lease, and a new fence that stale attempts cannot pass.
+  const fence = deps.store.beginAttempt(input.executionId, deps.owner);
   deps.events.write(input.executionId, { type: 'stage_started', ...attemptEvent });
+  const lease = new LeaseKeeper(deps.store, input.executionId);
 
   const onStepEnd = async (info: StepEndInfo): Promise<void> => {
+    lease.throwIfStopped();
     deps.events.write(input.executionId, {
       type: 'progress',
       ...attemptEvent,
@@ -51,7 +63,7 @@ export async function runStage(deps: StageRunnerDeps, input: RunStageInput): Pro
     stage: stage.name,
     attempt: input.attempt === 1 ? undefined : input.attempt,
   };
-  const outcome = await withLogContext(
+  const run = withLogContext(
     fields,
     () =>
       logStep(deps.log, `stage.${stage.name}`, async (span) => {
@@ -70,12 +82,19 @@ export async function runStage(deps: StageRunnerDeps, input: RunStageInput): Pro
           log: deps.log,
           clock: deps.clock,
           yieldControl: () => yieldToEventLoop(),
+          checkFence: () => assertFence(deps.db, input.executionId, fence),
         });
         span.addMetrics({ rows_in: result.rowsIn, rows_out: result.rowsOut, skipped: result.skipped });
         return result;
       }),
     onStepEnd,
   );
+  let outcome: StageOutcome;
+  try {
+    outcome = await run;
+  } finally {
+    lease.stop();
+  }
   if (outcome.skipped) {
     deps.events.write(input.executionId, {
       type: 'stage_skipped',
@@ -93,4 +112,52 @@ export async function runStage(deps: StageRunnerDeps, input: RunStageInput): Pro
     });
   }
   return outcome;
+}
+
+/**
+ * Renews the execution's lease while a stage works (the timer fires whenever the event loop is free; a
+ * same-host owner that blocks it for long is still seen alive through its pid) and notices a cancel
+ * request or a takeover, which the stage then sees at its next step boundary.
+ */
+class LeaseKeeper {
+  readonly #store: ExecutionStore;
+  readonly #id: string;
+  readonly #timer: NodeJS.Timeout;
+  #stopped: SpineError | undefined;
+
+  constructor(store: ExecutionStore, id: string) {
+    this.#store = store;
+    this.#id = id;
+    this.#timer = setInterval(() => this.#tick(), LIVENESS.leaseRenewMs);
+    this.#timer.unref();
+  }
+
+  #tick(): void {
+    try {
+      if (!this.#store.renewLease(this.#id)) {
+        this.#stopped ??= new SpineError(ErrorCodes.CANCELLED, `Execution ${this.#id} was closed while it ran`, {
+          nonRetryable: true,
+        });
+        return;
+      }
+      if (this.#store.get(this.#id)?.cancelRequestedAt) {
+        this.#stopped ??= new SpineError(ErrorCodes.CANCELLED, `Execution ${this.#id} was cancelled`, {
+          nonRetryable: true,
+        });
+      }
+    } catch {
+      // A busy database only delays the renewal; the next tick tries again.
+    }
+  }
+
+  throwIfStopped(): void {
+    if (this.#stopped) throw this.#stopped;
+    if (this.#store.get(this.#id)?.cancelRequestedAt) {
+      throw new SpineError(ErrorCodes.CANCELLED, `Execution ${this.#id} was cancelled`, { nonRetryable: true });
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
 }

@@ -22,6 +22,12 @@ export interface StageContext {
   readonly clock: Clock;
   /** Lets long stages yield between bounded chunks so heartbeats and cancellation keep flowing. */
   readonly yieldControl: () => Promise<void>;
+  /**
+   * Throws FencedError when this attempt no longer owns the execution (a newer attempt started, the run
+   * was cancelled or taken over). Call it inside every transaction that writes capture rows, publishes
+   * or deletes, so the check and the write commit together.
+   */
+  readonly checkFence: () => void;
 }
 
 export interface StageDefinition {
@@ -41,8 +47,16 @@ export interface PipelineDefinition {
   readonly stages: readonly StageDefinition[];
   /** Cross-parameter rules checked at submit time, before anything runs (throws BadParamsError). */
   readonly validate?: (params: Params) => void;
-  /** The business key used for idempotent background starts, e.g. `week:OTC:2025-12-12`. */
-  readonly logicalKey?: (params: Params) => string | undefined;
+  /**
+   * Canonical params, computed before anything is recorded: e.g. a file path made absolute and real, so
+   * every spelling of one request is the same request (throws a SpineError for a missing file).
+   */
+  readonly canonicalize?: (params: Params) => Params | Promise<Params>;
+  /**
+   * The business key of the partition a run works on (after `canonicalize`), e.g. `OTC:2025-12-12:file:…`:
+   * one open execution per key (the dispatcher's claim) and the Temporal workflow id.
+   */
+  readonly logicalKey?: (params: Params) => string | undefined | Promise<string | undefined>;
   /** Pulls the user-facing result summary out of the final state. */
   readonly summarize?: (state: PipelineState) => PipelineState;
   readonly retryPolicy?: Partial<RetryPolicySpec>;

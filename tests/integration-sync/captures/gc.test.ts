@@ -5,6 +5,7 @@
  * running execution, and --dry-run lists exactly what a real run then deletes while changing nothing.
  * Captures come from real week runs of a 60-row slice of the sample file, at pinned recent instants.
  */
+import { currentOwner } from '../../../src/core/execution/lease.js';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GcPlan } from '../../../src/core/captures/gc.js';
@@ -321,6 +322,11 @@ describe('a capture used by a running execution', () => {
         status: 'running',
         createdAt: ago(now, MINUTE),
       });
+      // A live owner: this test process holds the reader's lease (a dead owner protects nothing).
+      db.prepare(`UPDATE core_executions SET owner = ?, lease_expires_at = ? WHERE id = 'reader'`).run(
+        JSON.stringify(currentOwner('cli')),
+        new Date(now.getTime() + 60_000).toISOString(),
+      );
       insertEvent(db, 'reader', 'stage_started', ago(now, MINUTE), { stage: 'rolling', captureId: oldest ?? '' });
       return snapshot(db);
     });

@@ -12,8 +12,8 @@ export default class ExecutionsList extends SpineCommand<{ executions: Execution
   ];
   static override flags = {
     status: Flags.string({
-      options: ['pending', 'running', 'completed', 'failed', 'cancelled'],
-      description: 'Only this status',
+      options: ['pending', 'running', 'abandoned', 'completed', 'failed', 'cancelled'],
+      description: 'Only this status (abandoned: open, but its owner is gone)',
     }),
     since: sinceFlag,
     until: untilFlag,

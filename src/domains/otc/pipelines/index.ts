@@ -7,6 +7,7 @@ import { OTC_DOMAIN } from '../constants.js';
 import type * as Stages from '../stages/index.js';
 import { backfillPipeline } from './backfill.js';
 import { P } from './params.js';
+import { canonicalFileParams, weekPartitionKey } from './partition.js';
 
 const N = (s: string): string => `${OTC_DOMAIN}.${s}`;
 
@@ -36,13 +37,6 @@ function requireSource(params: Params): void {
     throw new BadParamsError(['file_path'], {});
   }
 }
-
-const weekKey = (p: Params): string | undefined =>
-  p['week_ending'] && p['tier']
-    ? `${String(p['tier'])}:${String(p['week_ending'])}`
-    : p['file_path']
-      ? `file:${String(p['file_path'])}`
-      : undefined;
 
 /** What `spine run` prints for the week pipeline: capture, counts, symbols, top venues, quality. */
 function summarizeWeek(s: PipelineState): PipelineState {
@@ -83,7 +77,8 @@ export const weekPipeline: PipelineDefinition = {
   domain: OTC_DOMAIN,
   params: [P.file, P.week, P.tier, P.fileDate, P.source, P.summaryType, P.force, P.replace],
   validate: requireSource,
-  logicalKey: weekKey,
+  canonicalize: canonicalFileParams,
+  logicalKey: weekPartitionKey,
   summarize: summarizeWeek,
   examples: [
     'spine run finra.otc_transparency.week --file data/samples/finra_otc_weekly_otc_20251215.csv',
@@ -123,7 +118,8 @@ const single = (
   domain: OTC_DOMAIN,
   params,
   stages: [st],
-  logicalKey: weekKey,
+  canonicalize: canonicalFileParams,
+  logicalKey: weekPartitionKey,
 });
 
 export const otcPipelines: readonly PipelineDefinition[] = [

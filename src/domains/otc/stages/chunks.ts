@@ -21,15 +21,20 @@ export async function writeChunked<T>(
 ): Promise<void> {
   if (!staged) {
     ctx.db.transaction(() => {
+      ctx.checkFence();
       prepare();
       for (const r of rows) write(r);
     })();
     return;
   }
-  ctx.db.transaction(prepare)();
+  ctx.db.transaction(() => {
+    ctx.checkFence();
+    prepare();
+  })();
   for (let i = 0; i < rows.length; i += ROWS_PER_CHUNK) {
     const end = Math.min(rows.length, i + ROWS_PER_CHUNK);
     ctx.db.transaction(() => {
+      ctx.checkFence();
       for (let j = i; j < end; j++) write(rows[j] as T);
     })();
     await ctx.yieldControl();
@@ -80,16 +85,23 @@ export async function streamIntoCapture(
 ): Promise<void> {
   if (!staged) {
     ctx.db.transaction(() => {
+      ctx.checkFence();
       clear();
       for (const _ of compute()) flush();
       flush();
     })();
     return;
   }
-  ctx.db.transaction(clear)();
+  // Every transaction that writes the capture checks this attempt still owns the run (stale attempts stop).
+  const fenced = (fn: () => void) =>
+    ctx.db.transaction(() => {
+      ctx.checkFence();
+      fn();
+    });
+  fenced(clear)();
   for (const _ of compute()) {
-    ctx.db.transaction(flush)();
+    fenced(flush)();
     await ctx.yieldControl();
   }
-  ctx.db.transaction(flush)();
+  fenced(flush)();
 }

@@ -90,6 +90,7 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
     { partitionKey: partition.key, captureId, executionId: ctx.execution.executionId, batchId: ctx.execution.batchId },
     () => ctx.clock.now(),
     source.sourceLastUpdateDate,
+    ctx.checkFence,
   );
   try {
     const batches = source.batches()[Symbol.asyncIterator]();
@@ -150,7 +151,18 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
     captured_at: capturedAt,
   };
   if (options.publish) {
-    captures.publish(captureId, { qualityStatus: 'UNCHECKED', replace: ctx.params['replace_capture'] === true });
+    const { published, winner } = captures.publish(captureId, {
+      qualityStatus: 'UNCHECKED',
+      replace: ctx.params['replace_capture'] === true,
+      fence: ctx.checkFence,
+      onlyIfFirst: !force,
+    });
+    if (!published) {
+      return skip(
+        `Another run ingested week ${source.weekEnding} tier ${source.tier} first (capture ${winner}); use --force for a new capture`,
+        { ...state, capture_id: winner ?? '' },
+      );
+    }
   }
   manifest.advanceTo(partition.key, 'INGESTED', {
     rowCount: inserted,

@@ -80,10 +80,22 @@ export async function qualityGateAndPublishStage(ctx: StageContext): Promise<Sta
       },
     );
   }
-  const { replaced } = captures.publish(capture.capture_id, {
+  const { published, replaced, winner } = captures.publish(capture.capture_id, {
     qualityStatus,
     replace: ctx.params['replace_capture'] === true,
+    fence: ctx.checkFence,
+    onlyIfFirst: ctx.params['force'] !== true,
   });
+  if (!published) {
+    const reason = `Another run published week ${capture.week_ending} tier ${capture.tier} first (capture ${winner}); this capture was discarded. Use --force for a new capture beside it`;
+    ctx.log.warn('capture.lost_race', { capture_id: capture.capture_id, winner });
+    return {
+      skipped: reason,
+      stop: true,
+      state: { capture_id: winner, published: false, skipped_reason: reason },
+      metrics: { skipped: true, reason },
+    };
+  }
   otcManifest(ctx).advanceTo(partition.key, 'SNAPSHOT', {
     captureId: capture.capture_id,
     executionId: ctx.execution.executionId,

@@ -35,6 +35,8 @@ export class RawCaptureLoader {
     scope: Omit<RejectScope, 'now'>,
     now: () => Date,
     latestUpdate: string | null,
+    /** The attempt's fence check, run inside every batch transaction (see StageContext.checkFence). */
+    fence: () => void = () => undefined,
   ) {
     this.#db = db;
     this.#source = row.sourceFile;
@@ -42,7 +44,10 @@ export class RawCaptureLoader {
     this.#now = now;
     this.latestUpdate = latestUpdate;
     this.#writer = new RawWriter(db, row);
-    this.#load = db.transaction((batch: ParsedBatch) => this.#loadBatch(batch));
+    this.#load = db.transaction((batch: ParsedBatch) => {
+      fence();
+      this.#loadBatch(batch);
+    });
   }
 
   load(batch: ParsedBatch): void {
