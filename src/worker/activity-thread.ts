@@ -8,14 +8,35 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { createActivities } from '../activities/index.js';
 import type { ActivityRuntime } from '../activities/runtime.js';
-import { createLoggerFromEnv } from '../core/logging/logger.js';
+import { currentLogContext } from '../core/logging/log-context.js';
+import type { LogLevel, SpineLogger } from '../core/logging/logger.js';
 import { createWorkerSpine } from './main.js';
-import type { FromThread, SerializedError, ThreadSetup, ToThread } from './thread-protocol.js';
+import type { FromThread, LogLevelName, SerializedError, ThreadSetup, ToThread } from './thread-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('activity-thread.js runs only as a worker thread');
 const setup = workerData as ThreadSetup;
-const log = createLoggerFromEnv({ level: setup.logLevel, format: setup.logFormat });
+
+/** Log lines go to the worker's own logger (one format, one destination), with this thread's context. */
+const enabled = new Set(setup.logLevels);
+const forward =
+  (level: LogLevelName) =>
+  (event: string, fields?: Record<string, unknown>): void => {
+    if (!enabled.has(level)) return;
+    const ctx = (currentLogContext()?.fields ?? {}) as Record<string, unknown>;
+    // Structured-clone safe: bigints and errors become text.
+    const all = JSON.parse(
+      JSON.stringify({ ...ctx, ...fields }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+    ) as Record<string, unknown>;
+    send({ type: 'log', level, event, fields: all });
+  };
+const log: SpineLogger = {
+  debug: forward('debug'),
+  info: forward('info'),
+  warn: forward('warn'),
+  error: forward('error'),
+  isLevelEnabled: (level: LogLevel) => enabled.has(level),
+};
 const spine = createWorkerSpine({ log, dbPath: setup.dbPath, migrate: false });
 
 let current: { call: number; runtime: ActivityRuntime; abort: AbortController } | undefined;

@@ -4,6 +4,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ACTIVITY_NAMES } from '../activities/index.js';
 import type { SpineActivities } from '../activities/index.js';
 import { heartbeatIntervalFor, LIVENESS } from '../contracts/liveness.js';
+import type { SpineLogger } from '../core/logging/logger.js';
 import { PROJECT_ROOT } from '../core/tools/temporal-binaries.js';
 import type { FromThread, SerializedError, ThreadSetup, ToThread } from './thread-protocol.js';
 
@@ -13,7 +14,10 @@ import type { FromThread, SerializedError, ThreadSetup, ToThread } from './threa
  */
 export const ACTIVITY_THREAD_PATH = join(PROJECT_ROOT, 'dist', 'worker', 'activity-thread.js');
 
-export interface ActivityThreadPoolOptions extends ThreadSetup {
+export interface ActivityThreadPoolOptions {
+  readonly dbPath: string;
+  /** Where the threads' log lines go (the worker's logger). */
+  readonly log: SpineLogger;
   /** One thread per activity slot (maxConcurrentActivityTaskExecutions). */
   readonly size: number;
   /** Heartbeat cadence while a call runs; defaults from the liveness settings. */
@@ -32,9 +36,10 @@ class ActivityThread {
   readonly ready: Promise<void>;
   call: Call | undefined;
   #dead = false;
-  #exited = false;
+  readonly #log: SpineLogger;
 
-  constructor(setup: ThreadSetup, onExit: (t: ActivityThread) => void) {
+  constructor(setup: ThreadSetup, log: SpineLogger, onExit: (t: ActivityThread) => void) {
+    this.#log = log;
     this.thread = new Thread(ACTIVITY_THREAD_PATH, { workerData: setup, env: SHARE_ENV });
     this.ready = new Promise((resolve, reject) => {
       this.thread.once('error', reject);
@@ -44,7 +49,6 @@ class ActivityThread {
     this.thread.on('error', (err) => this.call?.reject(err));
     this.thread.on('exit', () => {
       this.#dead = true;
-      this.#exited = true;
       this.call?.reject(new Error('The stage thread exited'));
       onExit(this);
     });
@@ -60,11 +64,11 @@ class ActivityThread {
     void this.thread.terminate();
   }
 
-  get exited(): boolean {
-    return this.#exited;
-  }
-
   #onMessage(msg: FromThread): void {
+    if (msg.type === 'log') {
+      this.#log[msg.level](msg.event, msg.fields);
+      return;
+    }
     const call = this.call;
     if (msg.type === 'ready' || !call || msg.call !== call.id) return;
     if (msg.type === 'heartbeat') call.onHeartbeat(msg.details);
@@ -104,6 +108,7 @@ function rebuild(e: SerializedError): Error {
  */
 export class ActivityThreadPool {
   readonly #setup: ThreadSetup;
+  readonly #log: SpineLogger;
   readonly #size: number;
   readonly #interval: number;
   readonly #idle: ActivityThread[] = [];
@@ -113,7 +118,9 @@ export class ActivityThreadPool {
   readonly #all = new Set<ActivityThread>();
 
   constructor(options: ActivityThreadPoolOptions) {
-    this.#setup = { dbPath: options.dbPath, logLevel: options.logLevel, logFormat: options.logFormat };
+    const levels = (['debug', 'info', 'warn', 'error'] as const).filter((l) => options.log.isLevelEnabled(l));
+    this.#setup = { dbPath: options.dbPath, logLevels: levels };
+    this.#log = options.log;
     this.#size = Math.max(1, options.size);
     this.#interval = options.heartbeatIntervalMs ?? heartbeatIntervalFor(LIVENESS.heartbeatTimeoutMs);
   }
@@ -126,7 +133,7 @@ export class ActivityThreadPool {
   }
 
   #spawn(): ActivityThread {
-    const t = new ActivityThread(this.#setup, (dead) => this.#onExit(dead));
+    const t = new ActivityThread(this.#setup, this.#log, (dead) => this.#onExit(dead));
     this.#all.add(t);
     return t;
   }

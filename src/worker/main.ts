@@ -59,8 +59,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const pool = new ActivityThreadPool({
     dbPath,
     size: options.concurrency,
-    logLevel: process.env['SPINE_LOG_LEVEL'],
-    logFormat: process.env['SPINE_LOG_FORMAT'],
+    log: options.log,
   });
   let connection: NativeConnection;
   try {

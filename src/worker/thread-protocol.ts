@@ -2,8 +2,8 @@
 
 export interface ThreadSetup {
   readonly dbPath: string;
-  readonly logLevel: string | undefined;
-  readonly logFormat: string | undefined;
+  /** The levels the worker's logger writes: the thread forwards only those lines. */
+  readonly logLevels: readonly string[];
 }
 
 export interface RunRequest {
@@ -34,8 +34,16 @@ export interface SerializedError {
   readonly stack?: string;
 }
 
+export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
+
 export type FromThread =
   | { readonly type: 'ready' }
+  | {
+      readonly type: 'log';
+      readonly level: LogLevelName;
+      readonly event: string;
+      readonly fields: Record<string, unknown>;
+    }
   | { readonly type: 'heartbeat'; readonly call: number; readonly details: unknown }
   | { readonly type: 'done'; readonly call: number; readonly result: unknown }
   | { readonly type: 'failed'; readonly call: number; readonly error: SerializedError };

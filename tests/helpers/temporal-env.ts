@@ -16,6 +16,7 @@ import { TemporalBackend } from '../../src/backends/temporal/temporal-backend.js
 import { silentLogger } from '../../src/core/logging/logger.js';
 import type { SpineLogger } from '../../src/core/logging/logger.js';
 import type { PipelineRegistry } from '../../src/core/pipeline/registry.js';
+import { ActivityThreadPool, createThreadedActivities } from '../../src/worker/activity-threads.js';
 import { bundleSpineWorkflows, createSpineWorker } from '../../src/worker/create-worker.js';
 import { createWorkerSpine } from '../../src/worker/main.js';
 import { ensureRuntime } from '../../src/worker/runtime.js';
@@ -156,11 +157,15 @@ export function openTestStack(temporal: TestTemporal, options: TestStackOptions)
     client,
     worker,
     startWorker: async () => {
+      // As in production, activities run in stage threads (the built dist/ code, with the default
+      // registry). Test-only pipelines live in this process, so a custom registry runs them inline.
+      const pool = options.registry ? undefined : new ActivityThreadPool({ dbPath, size: 2, log });
+      await pool?.start();
       const w = await createSpineWorker({
         connection: temporal.nativeConnection,
         namespace: temporal.namespace,
         taskQueue,
-        activities: createActivities(worker),
+        activities: pool ? createThreadedActivities(pool) : createActivities(worker),
         maxConcurrentActivityTaskExecutions: 2,
         workflowBundle: await sharedBundle(),
       });
@@ -170,6 +175,7 @@ export function openTestStack(temporal: TestTemporal, options: TestStackOptions)
         stop: async () => {
           if (w.getState() === 'RUNNING') w.shutdown();
           await running;
+          await pool?.close();
         },
       };
     },

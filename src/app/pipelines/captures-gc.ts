@@ -11,6 +11,13 @@ import { normalizeTier } from '../../domains/otc/tiers.js';
 export const GC_PIPELINE = 'captures.gc';
 const ABANDONED_AFTER_MS = 24 * 3_600_000;
 
+/** How long gc keeps a dead run's staged capture (`SPINE_ABANDONED_GRACE_MS`, default 10 minutes). */
+function abandonedGraceMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['SPINE_ABANDONED_GRACE_MS'];
+  const n = raw === undefined || raw === '' ? Number.NaN : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : LIVENESS.abandonedCaptureGraceMs;
+}
+
 export function gcPlanFor(db: Parameters<typeof planGc>[0], params: Params, now: Date): GcPlan {
   return planGc(db, OTC_CAPTURE_TABLES, {
     domain: OTC_DOMAIN,
@@ -19,7 +26,7 @@ export function gcPlanFor(db: Parameters<typeof planGc>[0], params: Params, now:
     tier: params['tier'] as string | undefined,
     abandonedBefore: new Date(now.getTime() - ABANDONED_AFTER_MS).toISOString(),
     now,
-    graceMs: LIVENESS.abandonedCaptureGraceMs,
+    graceMs: abandonedGraceMs(),
   });
 }
 
@@ -70,7 +77,7 @@ export const capturesGcPipeline: PipelineDefinition = {
           const r = applyGc(ctx.db, OTC_CAPTURE_TABLES, plan, ctx.clock.now(), {
             executionId: ctx.execution.executionId,
             fence: ctx.checkFence,
-            graceMs: LIVENESS.abandonedCaptureGraceMs,
+            graceMs: abandonedGraceMs(),
           });
           span.addMetrics({ captures_deleted: r.deleted.length });
           return r;

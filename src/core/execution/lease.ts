@@ -64,9 +64,9 @@ export type Liveness = 'alive' | 'abandoned';
 
 /**
  * Is anybody still working on this pending/running execution?
- * - A lease that has not expired: alive (its owner renewed it recently).
- * - Sync runs: once the lease expired, a same-host owner is asked directly (a busy process that blocked its
- *   event loop is alive; a killed one is not); an owner on another host is gone with its lease.
+ * - Sync runs: a same-host owner is asked directly (a busy process that blocked its event loop is alive; a
+ *   killed one is not, even before its lease runs out); an owner on another host is alive while its lease
+ *   is.
  * - Temporal runs outlive their worker (the workflow waits for another one): abandoned only when nothing
  *   renewed the lease for `temporalLeaseGraceMs` more. A run still queued for its first worker has no
  *   owner yet and is alive.
@@ -82,9 +82,10 @@ export function livenessOf(row: LeaseView, now: Date, host = hostname()): Livene
     return now.getTime() <= expires + LIVENESS.temporalLeaseGraceMs ? 'alive' : 'abandoned';
   }
   if (!owner) return 'abandoned';
-  if (!Number.isNaN(expires) && now.getTime() <= expires) return 'alive';
+  // On this host the process table is the truth, whatever the lease says: a killed owner is gone at once,
+  // and a busy one that blocked its event loop past the lease is still alive.
   if (owner.host === host) return isLocalProcessAlive(owner) ? 'alive' : 'abandoned';
-  return 'abandoned';
+  return !Number.isNaN(expires) && now.getTime() <= expires ? 'alive' : 'abandoned';
 }
 
 export function leaseExpiry(now: Date, ttlMs: number = LIVENESS.leaseTtlMs): string {

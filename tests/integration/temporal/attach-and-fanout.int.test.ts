@@ -58,7 +58,8 @@ describe('workflow ids and fan-out on Temporal', () => {
       ).map(toExecutionRecord);
       expect(rows).toHaveLength(2);
       const attached = rows.find((r) => r.id !== a.id) as ExecutionRecord;
-      expect(attached).toMatchObject({ status: 'cancelled', result: { attached_to: a.id }, workflowId: a.workflowId });
+      // The claim in SQLite attaches the second submission before it reaches Temporal.
+      expect(attached).toMatchObject({ status: 'cancelled', result: { attached_to: a.id }, workflowId: null });
       expect(eventsOf(stack.client.db, attached.id).map((e) => e.event_type)).toEqual(['submitted', 'cancelled']);
       const started = stack.client.db
         .prepare("SELECT COUNT(*) AS n FROM core_execution_events WHERE event_type = 'stage_started'")
