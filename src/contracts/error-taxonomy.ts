@@ -32,6 +32,9 @@ export const ErrorCodes = {
   DATABASE_ERROR: 'DATABASE_ERROR',
   TEMPORAL_UNAVAILABLE: 'TEMPORAL_UNAVAILABLE',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  /** A stale attempt tried to write after a newer attempt (or a takeover, or a cancel) took the execution. */
+  FENCED: 'FENCED',
+  CANCELLED: 'CANCELLED',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
@@ -45,8 +48,10 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
  * - `environment`: the installation is wrong (database unusable, Temporal unreachable); an operator must act.
  * - `internal`: nothing classified it (a bug, or a failure no rule knows). Retried and dead-lettered like a
  *   transient error, since nothing says retrying is useless and a dead letter keeps it replayable.
+ * - `cancelled`: the run was cancelled, or this attempt was fenced out by a newer one or a takeover; not a
+ *   failure of the work, so never retried and never dead-lettered.
  */
-export type ErrorClass = 'request' | 'fatal' | 'transient' | 'environment' | 'internal';
+export type ErrorClass = 'request' | 'fatal' | 'transient' | 'environment' | 'internal' | 'cancelled';
 
 export interface ErrorClassRule {
   /** Retried with the stage's retry policy; once the attempts are exhausted the run is dead-lettered. */
@@ -61,6 +66,7 @@ export const ERROR_CLASS_RULES = {
   transient: { retried: true, exitCode: 1 },
   environment: { retried: false, exitCode: 3 },
   internal: { retried: true, exitCode: 1 },
+  cancelled: { retried: false, exitCode: 1 },
 } as const satisfies Readonly<Record<ErrorClass, ErrorClassRule>>;
 
 /** The one table: each code's class. */
@@ -83,6 +89,8 @@ export const ERROR_TAXONOMY = {
   DATABASE_ERROR: 'environment',
   TEMPORAL_UNAVAILABLE: 'environment',
   INTERNAL_ERROR: 'internal',
+  FENCED: 'cancelled',
+  CANCELLED: 'cancelled',
 } as const satisfies Readonly<Record<ErrorCode, ErrorClass>>;
 
 /** The codes whose class is retried, as a type (lets `SpineError` refuse a contradicting flag at compile time). */

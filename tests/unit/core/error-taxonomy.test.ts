@@ -70,12 +70,14 @@ describe('the taxonomy table', () => {
     );
     expect(byClass('environment')).toEqual(['DATABASE_ERROR', 'TEMPORAL_UNAVAILABLE']);
     expect(byClass('internal')).toEqual(['INTERNAL_ERROR']);
+    expect(byClass('cancelled')).toEqual(['CANCELLED', 'FENCED']);
     expect(ERROR_CLASS_RULES).toEqual({
       request: { retried: false, exitCode: 2 },
       fatal: { retried: false, exitCode: 1 },
       transient: { retried: true, exitCode: 1 },
       environment: { retried: false, exitCode: 3 },
       internal: { retried: true, exitCode: 1 },
+      cancelled: { retried: false, exitCode: 1 },
     });
   });
 
