@@ -1,20 +1,20 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import type { EventError } from '../contracts/events.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../contracts/temporal/run-pipeline.js';
-import { toSpineError } from '../core/errors.js';
+import { classifyFailure } from '../core/errors.js';
 
 export interface ClassifiedError {
   readonly error: EventError;
   readonly nonRetryable: boolean;
 }
 
-/** The same classification the sync backend applies: SpineError.nonRetryable, plus the bad-input codes. */
+/**
+ * The sync backend's classification, verbatim: core `classifyFailure` (the error taxonomy). The failure's
+ * type is the code and its non-retryable flag the code's class, so the stage activity's
+ * `nonRetryableErrorTypes` (derived from the same taxonomy) can only agree with it.
+ */
 export function classify(err: unknown): ClassifiedError {
-  const e = toSpineError(err);
-  return {
-    error: { type: e.code, message: e.message, ...(e.stack ? { stack: e.stack } : {}) },
-    nonRetryable: e.nonRetryable || (NON_RETRYABLE_ERROR_TYPES as readonly string[]).includes(e.code),
-  };
+  const c = classifyFailure(err);
+  return { error: c.event, nonRetryable: !c.retried };
 }
 
 /** Carried as the failure's first detail so the workflow can report the attempt that failed. */

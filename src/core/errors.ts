@@ -1,64 +1,47 @@
 /**
  * Typed errors. Every error a user can see carries a stable UPPER_SNAKE `code` (the same codes in CLI
- * JSON output, logs and the events table) and the process exit code the CLI uses for it.
+ * JSON output, logs and the events table). The code's class in the error taxonomy
+ * (src/contracts/error-taxonomy.ts) decides everything else: the process exit code, whether a backend
+ * retries it, and whether it is dead-lettered when the retries run out.
  */
-export const ErrorCodes = {
-  PIPELINE_NOT_FOUND: 'PIPELINE_NOT_FOUND',
-  INVALID_PARAMS: 'INVALID_PARAMS',
-  INVALID_TIER: 'INVALID_TIER',
-  INVALID_DATE: 'INVALID_DATE',
-  MISSING_REQUIRED: 'MISSING_REQUIRED',
-  SOURCE_ERROR: 'SOURCE_ERROR',
-  DATABASE_ERROR: 'DATABASE_ERROR',
-  EXECUTION_FAILED: 'EXECUTION_FAILED',
-  NOT_FOUND: 'NOT_FOUND',
-  QUALITY_GATE_FAILED: 'QUALITY_GATE_FAILED',
-  TEMPORAL_UNAVAILABLE: 'TEMPORAL_UNAVAILABLE',
-  INTERNAL_ERROR: 'INTERNAL_ERROR',
-  /** A stale attempt tried to write after a newer attempt (or a takeover, or a cancel) took the execution. */
-  FENCED: 'FENCED',
-  CANCELLED: 'CANCELLED',
-} as const;
-export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+import type { EventError } from '../contracts/events.js';
+import { ERROR_CLASS_RULES, ERROR_TAXONOMY, ErrorCodes } from '../contracts/error-taxonomy.js';
+import type { ErrorClass, ErrorCode, NonRetriedErrorCode, RetriedErrorCode } from '../contracts/error-taxonomy.js';
 
-/** Exit codes: 1 = the run failed, 2 = the request was invalid (usage), 3 = environment (db, server). */
-const EXIT_CODES: Record<ErrorCode, number> = {
-  PIPELINE_NOT_FOUND: 2,
-  INVALID_PARAMS: 2,
-  INVALID_TIER: 2,
-  INVALID_DATE: 2,
-  MISSING_REQUIRED: 2,
-  NOT_FOUND: 2,
-  SOURCE_ERROR: 1,
-  EXECUTION_FAILED: 1,
-  QUALITY_GATE_FAILED: 1,
-  DATABASE_ERROR: 3,
-  TEMPORAL_UNAVAILABLE: 3,
-  INTERNAL_ERROR: 1,
-  FENCED: 1,
-  CANCELLED: 1,
-};
+export { ErrorCodes };
+export type { ErrorClass, ErrorCode };
 
 export interface SpineErrorOptions {
   readonly cause?: unknown;
   readonly details?: Record<string, unknown>;
-  /** True when retrying cannot help (bad input, bad params). Backends never retry these. */
-  readonly nonRetryable?: boolean;
 }
+
+/**
+ * `nonRetryable` may restate what the code's class says (older call sites do), and the overloads accept
+ * only that value: an error cannot claim to be retryable when its code is not, or the other way round.
+ */
+type NonRetriedOptions = SpineErrorOptions & { readonly nonRetryable?: true };
+type RetriedOptions = SpineErrorOptions & { readonly nonRetryable?: false };
 
 export class SpineError extends Error {
   readonly code: ErrorCode;
+  readonly errorClass: ErrorClass;
   readonly exitCode: number;
   readonly details: Record<string, unknown>;
+  /** True when retrying cannot help: the code's class is not retried. Backends never retry these. */
   readonly nonRetryable: boolean;
 
+  constructor(code: NonRetriedErrorCode, message: string, options?: NonRetriedOptions);
+  constructor(code: RetriedErrorCode, message: string, options?: RetriedOptions);
+  constructor(code: ErrorCode, message: string, options?: SpineErrorOptions);
   constructor(code: ErrorCode, message: string, options: SpineErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SpineError';
     this.code = code;
-    this.exitCode = EXIT_CODES[code];
+    this.errorClass = ERROR_TAXONOMY[code];
+    this.exitCode = ERROR_CLASS_RULES[this.errorClass].exitCode;
     this.details = options.details ?? {};
-    this.nonRetryable = options.nonRetryable ?? false;
+    this.nonRetryable = !ERROR_CLASS_RULES[this.errorClass].retried;
   }
 
   toJSON(): { code: ErrorCode; message: string; details: Record<string, unknown> } {
@@ -70,7 +53,6 @@ export class PipelineNotFoundError extends SpineError {
   constructor(name: string, available: readonly string[]) {
     super(ErrorCodes.PIPELINE_NOT_FOUND, `Pipeline not found: ${name}. Available: ${available.join(', ')}`, {
       details: { pipeline: name, available },
-      nonRetryable: true,
     });
     this.name = 'PipelineNotFoundError';
   }
@@ -91,10 +73,7 @@ export class BadParamsError extends SpineError {
     super(
       missing.length > 0 && Object.keys(invalid).length === 0 ? ErrorCodes.MISSING_REQUIRED : code,
       parts.join('. '),
-      {
-        details: { missing, invalid },
-        nonRetryable: true,
-      },
+      { details: { missing, invalid } },
     );
     this.name = 'BadParamsError';
     this.missing = missing;
@@ -110,28 +89,95 @@ export class SourceError extends SpineError {
   constructor(file: string, line: number, rule: string, message: string, details: Record<string, unknown> = {}) {
     super(ErrorCodes.SOURCE_ERROR, `${file}${line > 0 ? ` line ${line}` : ''}: ${rule}: ${message}`, {
       details: { file, line, rule, ...details },
-      nonRetryable: true,
     });
     this.name = 'SourceError';
   }
 }
 
-/** Normalises anything thrown into a SpineError without losing the original as `cause`. */
+/** errno codes of I/O that may well succeed a moment later (descriptor limits, busy devices, dropped links). */
+const TRANSIENT_ERRNO = new Set([
+  'EIO',
+  'EBUSY',
+  'EAGAIN',
+  'EINTR',
+  'EMFILE',
+  'ENFILE',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'EAI_AGAIN',
+]);
+
+/** better-sqlite3's RangeError for a bound bigint beyond 64 bits (or a string/buffer over SQLite's limit). */
+const SQLITE_TOO_BIG = /bound string, buffer, or bigint is too big/;
+
+function codeOf(err: unknown): string {
+  if (!(err instanceof Error)) return '';
+  const own = (err as { code?: unknown }).code;
+  if (typeof own === 'string' && own !== '') return own;
+  const cause = (err.cause as { code?: unknown } | undefined)?.code;
+  return typeof cause === 'string' ? cause : '';
+}
+
+/**
+ * Normalises anything thrown into a SpineError without losing the original as `cause`; the code it picks
+ * is what the taxonomy classifies:
+ * - SQLITE_BUSY / SQLITE_LOCKED → DATABASE_BUSY, SQLITE_IOERR → IO_ERROR (transient: another writer, a
+ *   disk hiccup); SQLITE_TOOBIG → SOURCE_ERROR; any other SQLite error (constraint, schema, read-only,
+ *   corrupt) → DATABASE_ERROR, which fails the same way every time;
+ * - errno codes in TRANSIENT_ERRNO (on the error or its `cause`) → IO_ERROR;
+ * - better-sqlite3 refusing a value too big to bind (an integer beyond the 64-bit range that the input's
+ *   counts added up to) → SOURCE_ERROR with rule VALUE_OUT_OF_RANGE: the same data fails the same way;
+ * - anything else → INTERNAL_ERROR.
+ */
 export function toSpineError(err: unknown): SpineError {
   if (err instanceof SpineError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  const sqliteCode = err instanceof Error ? String((err as { code?: unknown }).code ?? '') : '';
-  if (sqliteCode.startsWith('SQLITE_')) {
-    // A constraint or schema error fails the same way every time; only lock contention is worth a retry.
-    const transient =
-      sqliteCode.startsWith('SQLITE_BUSY') ||
-      sqliteCode.startsWith('SQLITE_LOCKED') ||
-      sqliteCode.startsWith('SQLITE_IOERR');
-    return new SpineError(ErrorCodes.DATABASE_ERROR, message, {
-      cause: err,
-      nonRetryable: !transient,
-      details: { sqlite_code: sqliteCode },
-    });
+  const code = codeOf(err);
+  if (code.startsWith('SQLITE_')) {
+    const details = { sqlite_code: code };
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+      return new SpineError(ErrorCodes.DATABASE_BUSY, message, { cause: err, details });
+    if (code.startsWith('SQLITE_IOERR')) return new SpineError(ErrorCodes.IO_ERROR, message, { cause: err, details });
+    if (code === 'SQLITE_TOOBIG') return valueOutOfRange(message, err);
+    return new SpineError(ErrorCodes.DATABASE_ERROR, message, { cause: err, details });
   }
+  if (TRANSIENT_ERRNO.has(code))
+    return new SpineError(ErrorCodes.IO_ERROR, message, { cause: err, details: { errno_code: code } });
+  if (err instanceof RangeError && SQLITE_TOO_BIG.test(message)) return valueOutOfRange(message, err);
   return new SpineError(ErrorCodes.INTERNAL_ERROR, message, { cause: err });
+}
+
+function valueOutOfRange(message: string, cause: unknown): SpineError {
+  return new SpineError(
+    ErrorCodes.SOURCE_ERROR,
+    `VALUE_OUT_OF_RANGE: a value computed from the input is too big for SQLite (an integer outside the 64-bit range, or an oversized text): ${message}`,
+    { cause, details: { rule: 'VALUE_OUT_OF_RANGE' } },
+  );
+}
+
+/** What a backend needs to know about a failed stage attempt. */
+export interface ClassifiedFailure {
+  readonly error: SpineError;
+  readonly errorClass: ErrorClass;
+  /** Retried with the stage's policy; dead-lettered once the attempts are exhausted. */
+  readonly retried: boolean;
+  /** What events, the dead letter and core_executions record. */
+  readonly event: EventError;
+}
+
+/**
+ * The one classification both backends apply to a failed stage attempt (the sync backend directly, the
+ * Temporal stage activity through src/activities/failures.ts): the error's code, its taxonomy class, and
+ * whether it is retried. Never overridden afterwards by a type list.
+ */
+export function classifyFailure(err: unknown): ClassifiedFailure {
+  const error = toSpineError(err);
+  return {
+    error,
+    errorClass: error.errorClass,
+    retried: !error.nonRetryable,
+    event: { type: error.code, message: error.message, ...(error.stack ? { stack: error.stack } : {}) },
+  };
 }

@@ -3,7 +3,7 @@ import type { ChildOutcome, JsonObject, PipelineState, RetryPolicySpec } from '.
 import { retryDelayMs } from '../../contracts/execution.js';
 import type { Clock } from '../../core/clock.js';
 import type { Db } from '../../core/db/open-database.js';
-import { ErrorCodes, toSpineError } from '../../core/errors.js';
+import { classifyFailure, ErrorCodes } from '../../core/errors.js';
 import { currentOwner } from '../../core/execution/lease.js';
 import type { EventWriter } from '../../core/execution/event-writer.js';
 import type { ExecutionRecord, ExecutionStore } from '../../core/execution/execution-store.js';
@@ -93,8 +93,7 @@ export class SyncBackend implements ExecutionBackend {
         );
         return { ok: true, value };
       } catch (err) {
-        const e = toSpineError(err);
-        const error = { type: e.code, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+        const { error: e, event: error, retried } = classifyFailure(err);
         if (e.code === ErrorCodes.CANCELLED || e.code === ErrorCodes.FENCED) {
           // Cancelled by `spine executions cancel`, or the run was closed (taken over) under us.
           events.write(execution.id, { type: 'cancelled', stage, attempt, payload: { reason: e.message } });
@@ -102,14 +101,14 @@ export class SyncBackend implements ExecutionBackend {
           return { ok: false };
         }
         const exhausted = attempt >= policy.maximumAttempts;
-        if (!e.nonRetryable && !exhausted) {
+        if (retried && !exhausted) {
           const delayMs = retryDelayMs(policy, attempt + 1);
           events.write(execution.id, { type: 'retrying', stage, attempt, error, delayMs });
           await wait(delayMs);
           continue;
         }
         events.write(execution.id, { type: 'failed', stage, attempt, error });
-        if (!e.nonRetryable) {
+        if (retried) {
           const dl = await this.#deps.deadLetters.record({ execution, stage, error, attempts: attempt });
           events.write(execution.id, { type: 'dead_lettered', stage, attempt, error, payload: { dead_letter_id: dl } });
         }

@@ -60,14 +60,8 @@ export interface PipelineProgress {
 export const progressQuery = defineQuery<PipelineProgress>('progress');
 
 /**
- * Error types (SpineError codes) that no retry can fix: bad requests and bad input data. Activities also
- * throw any SpineError flagged `nonRetryable` as a non-retryable failure; this list is the safety net.
+ * Error types (SpineError codes) that no retry can fix, for the stage activity's `nonRetryableErrorTypes`:
+ * derived from the error taxonomy (the codes whose class is not retried), which also sets every error's
+ * own non-retryable flag, so the two always agree.
  */
-export const NON_RETRYABLE_ERROR_TYPES = [
-  'PIPELINE_NOT_FOUND',
-  'INVALID_PARAMS',
-  'INVALID_TIER',
-  'INVALID_DATE',
-  'MISSING_REQUIRED',
-  'SOURCE_ERROR',
-] as const;
+export { NON_RETRYABLE_ERROR_TYPES } from '../error-taxonomy.js';

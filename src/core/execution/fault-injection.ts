@@ -4,13 +4,18 @@ import { ErrorCodes, SpineError } from '../errors.js';
 /**
  * Test-only fault hook. When `SPINE_FAULTS_FILE` names a JSON file such as
  * `{"finra.otc_transparency.week/normalize": {"failAttempts": 1}}` or `{"…/normalize": {"always": true}}`,
- * the named stage throws a retryable error on the listed attempts. The file is read on every stage
- * start, so a test can remove a permanent fault before replaying a dead letter. Unset in production.
+ * the named stage throws on the listed attempts: by default a retryable InjectedFault (EXECUTION_FAILED);
+ * with `"error": "SQLITE_BUSY"` (or `EIO`, `SQLITE_CONSTRAINT`, …) a plain Error carrying that `code`,
+ * as better-sqlite3 or Node would throw it, so it goes through the error taxonomy's real classification
+ * (`classifyFailure`). The file is read on every stage start, so a test can remove a permanent fault
+ * before replaying a dead letter. Unset in production.
  */
 export interface FaultSpec {
   readonly failAttempts?: number;
   readonly always?: boolean;
   readonly message?: string;
+  /** A foreign error code to throw instead of InjectedFault (e.g. `SQLITE_BUSY`, `EIO`). */
+  readonly error?: string;
 }
 
 export class InjectedFault extends SpineError {
@@ -18,6 +23,14 @@ export class InjectedFault extends SpineError {
     super(ErrorCodes.EXECUTION_FAILED, message ?? `Injected fault in ${stageKey} (attempt ${attempt})`);
     this.name = 'InjectedFault';
   }
+}
+
+/** An Error shaped like the ones better-sqlite3 (`SqliteError`) and Node's fs (errno) throw. */
+function foreignError(code: string, stageKey: string, attempt: number, message?: string): Error {
+  const err = new Error(message ?? `${code}: injected in ${stageKey} (attempt ${attempt})`) as Error & { code: string };
+  err.name = code.startsWith('SQLITE_') ? 'SqliteError' : 'Error';
+  err.code = code;
+  return err;
 }
 
 export function checkInjectedFault(pipeline: string, stage: string, attempt: number, env = process.env): void {
@@ -32,5 +45,8 @@ export function checkInjectedFault(pipeline: string, stage: string, attempt: num
   const key = `${pipeline}/${stage}`;
   const spec = specs[key];
   if (!spec) return;
-  if (spec.always || attempt <= (spec.failAttempts ?? 0)) throw new InjectedFault(key, attempt, spec.message);
+  if (!spec.always && attempt > (spec.failAttempts ?? 0)) return;
+  throw spec.error
+    ? foreignError(spec.error, key, attempt, spec.message)
+    : new InjectedFault(key, attempt, spec.message);
 }

@@ -9,6 +9,18 @@ import type { Count } from './types.js';
 const MAX = Number.MAX_SAFE_INTEGER;
 const MAX_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** SQLite's INTEGER range: a signed 64-bit integer. */
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * True when SQLite can store the count as an INTEGER. A number Count is always safe (|v| < 2^53); only a
+ * bigint can be out of range, so the hot path pays one `typeof`.
+ */
+export function fitsInt64(v: Count): boolean {
+  return typeof v === 'number' || (v >= INT64_MIN && v <= INT64_MAX);
+}
+
 /** Canonical Count for a bigint: a number when it is safe. */
 export function fromBigInt(v: bigint): Count {
   return v <= MAX_BIG && v >= -MAX_BIG ? Number(v) : v;

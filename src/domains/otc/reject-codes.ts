@@ -1,12 +1,14 @@
 /**
  * Reason codes for rows that do not make it into the dataset. Every code is UPPER_SNAKE and stable: it is
  * written to `core_rejects.reason_code`, shown by the CLI and counted in metrics, so renaming one is a
- * breaking change. The parser emits the first three, dedupe the next two, the normalizer the rest.
+ * breaking change. The parsers (file and API) emit BAD_NUMBER, SHORT_ROW, BAD_DATE and VALUE_OUT_OF_RANGE,
+ * dedupe DUPLICATE and CONFLICTING_DUPLICATE, the normalizer the rest.
  */
 export const RejectCodes = {
   BAD_NUMBER: 'BAD_NUMBER',
   SHORT_ROW: 'SHORT_ROW',
   BAD_DATE: 'BAD_DATE',
+  VALUE_OUT_OF_RANGE: 'VALUE_OUT_OF_RANGE',
   DUPLICATE: 'DUPLICATE',
   CONFLICTING_DUPLICATE: 'CONFLICTING_DUPLICATE',
   INVALID_TIER: 'INVALID_TIER',
@@ -27,6 +29,8 @@ export const REJECT_CODE_DESCRIPTIONS: Readonly<Record<RejectCode, string>> = {
   BAD_NUMBER: 'Share or trade count is not a plain integer (e.g. 1000.5, 1e10, abc or empty).',
   SHORT_ROW: 'Row has fewer columns than the header needs (truncated line or wrong delimiter).',
   BAD_DATE: 'WeekEnding or lastUpdateDate is missing, not ISO YYYY-MM-DD, or not a real date.',
+  VALUE_OUT_OF_RANGE:
+    "Share or trade count is an integer outside SQLite's 64-bit INTEGER range (beyond -2^63..2^63-1).",
   DUPLICATE: 'Exact repeat of an earlier row with the same symbol and MPID; dropped and counted.',
   CONFLICTING_DUPLICATE: 'Same symbol and MPID as another row but different counts; every row of that key is rejected.',
   INVALID_TIER: 'Tier text does not map to NMS_TIER_1, NMS_TIER_2 or OTC.',
@@ -43,3 +47,8 @@ export const REJECT_CODE_DESCRIPTIONS: Readonly<Record<RejectCode, string>> = {
 };
 
 export const REJECT_CODE_LIST: readonly RejectCode[] = Object.values(RejectCodes);
+
+/** The reject detail for a count beyond SQLite's INTEGER range, the same from a file and from the API. */
+export function outOfRangeDetail(field: string, value: bigint | number): string {
+  return `${field} ${value} is outside the 64-bit integer range SQLite stores (-9223372036854775808..9223372036854775807)`;
+}

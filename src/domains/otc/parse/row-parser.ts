@@ -4,18 +4,21 @@
  * rejects until the caller takes a batch, so memory is bounded by the batch size, not the file size.
  *
  * Row rules (domain-spec §3.4, with Market Spine's "reject, never skip silently"): too few columns →
- * SHORT_ROW; counts not plain integers → BAD_NUMBER; dates not ISO or impossible, or no way to tell the
- * week → BAD_DATE. Fatal (SourceError): a bad header, and a tier text that contradicts `expectedTier`.
+ * SHORT_ROW; counts not plain integers → BAD_NUMBER; counts beyond SQLite's 64-bit INTEGER range →
+ * VALUE_OUT_OF_RANGE (values between 2^53 and 2^63 stay exact, as bigint); dates not ISO or impossible,
+ * or no way to tell the week → BAD_DATE. Fatal (SourceError): a bad header, and a tier text that
+ * contradicts `expectedTier`.
  *
  * Speed: lines arrive as (text, start, end) ranges of the read chunk and fields are located with indexOf,
  * so the hot path allocates only what a record keeps (symbol, MPID, names, the hash). Counts are parsed in
  * place, and tier text and dates are compared against the previous row's before any work is done.
  */
 import { sha256Hex32 } from '../../../core/record-hash.js';
-import { RejectCodes } from '../reject-codes.js';
+import { fitsInt64 } from '../count.js';
+import { outOfRangeDetail, RejectCodes } from '../reject-codes.js';
 import type { RejectCode } from '../reject-codes.js';
 import type { Tier } from '../tiers.js';
-import type { ParsedBatch, RawOtcRecord, RowReject } from '../types.js';
+import type { Count, ParsedBatch, RawOtcRecord, RowReject } from '../types.js';
 import { DateCache, isBlank, optionalCell, RecentCells, upperCell } from './cells.js';
 import { resolveOtcHeader } from './header.js';
 import type { OtcColumns } from './header.js';
@@ -139,8 +142,12 @@ export class OtcRowParser {
     const tierText = cols.tier < 0 ? '' : this.#tier.read(t, fs[cols.tier] ?? 0, fe[cols.tier] ?? 0, lineNo);
     const totalShares = parseCountRange(t, fs[cols.shares] ?? 0, fe[cols.shares] ?? 0);
     if (totalShares === null) return this.#badNumber(cols, cols.shares, t, lineNo, raw.slice(rawStart, rawEnd));
+    if (!fitsInt64(totalShares))
+      return this.#outOfRange(cols, cols.shares, totalShares, lineNo, raw.slice(rawStart, rawEnd));
     const totalTrades = parseCountRange(t, fs[cols.trades] ?? 0, fe[cols.trades] ?? 0);
     if (totalTrades === null) return this.#badNumber(cols, cols.trades, t, lineNo, raw.slice(rawStart, rawEnd));
+    if (!fitsInt64(totalTrades))
+      return this.#outOfRange(cols, cols.trades, totalTrades, lineNo, raw.slice(rawStart, rawEnd));
 
     let lud: string | null = null;
     if (cols.lastUpdate >= 0) {
@@ -194,6 +201,10 @@ export class OtcRowParser {
   #badNumber(cols: OtcColumns, index: number, t: string, lineNo: number, raw: string): void {
     const value = t.slice(this.#fs[index] ?? 0, this.#fe[index] ?? 0);
     this.#reject(lineNo, RejectCodes.BAD_NUMBER, `${cols.names[index]} is not an integer: '${value}'`, raw);
+  }
+
+  #outOfRange(cols: OtcColumns, index: number, value: Count, lineNo: number, raw: string): void {
+    this.#reject(lineNo, RejectCodes.VALUE_OUT_OF_RANGE, outOfRangeDetail(cols.names[index] ?? '?', value), raw);
   }
 
   #badDate(cols: OtcColumns, index: number, t: string, lineNo: number, raw: string): void {

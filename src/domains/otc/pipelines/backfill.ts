@@ -87,12 +87,10 @@ async function refreshRollingStage(ctx: StageContext) {
   const failed = outcomes.filter((o) => o.status !== 'completed');
   const errors = failed.map((o) => `${o.label}: ${(o.error ?? o.status).slice(0, 200)}`);
   if (done.length === 0 && outcomes.length + ((ctx.state['missing'] as unknown[]) ?? []).length > 0) {
+    // Each child already had its own retries (and dead letter); retrying the parent would redo them all.
     throw new SpineError(
-      ErrorCodes.EXECUTION_FAILED,
+      ErrorCodes.CHILDREN_FAILED,
       `Backfill processed no week: ${errors.join('; ') || 'every file is missing'}`,
-      {
-        nonRetryable: true,
-      },
     );
   }
   return {

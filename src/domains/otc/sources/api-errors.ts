@@ -1,18 +1,19 @@
 /**
- * Errors and message helpers shared by the HTTP sources. Two kinds of failure, told apart on purpose:
- * - `SourceError` (core): the request or the data is wrong (a 4xx, malformed JSON, a row from another
- *   partition). Retrying cannot help, so it is non-retryable.
- * - `SourceUnavailableError`: the server stayed unavailable (5xx, 429, timeouts, network errors) after every
- *   attempt. Same code (SOURCE_ERROR, exit 1) and message shape, but *retryable*, so a backend may run the
- *   stage again later and a final failure is dead-lettered for replay.
+ * Errors and message helpers shared by the HTTP sources. Two kinds of failure, told apart on purpose (see
+ * the error taxonomy, src/contracts/error-taxonomy.ts):
+ * - `SourceError` (core, code SOURCE_ERROR, class fatal): the request or the data is wrong (a 4xx,
+ *   malformed JSON, a row from another partition). Retrying cannot help.
+ * - `SourceUnavailableError` (code SOURCE_UNAVAILABLE, class transient): the server stayed unavailable
+ *   (5xx, 429, timeouts, network errors) after every attempt of the source's own HTTP retries. Same
+ *   message shape and exit code (1), but retried by both backends with the stage's backoff, and
+ *   dead-lettered for replay when it persists.
  */
 import { ErrorCodes, SpineError } from '../../../core/errors.js';
 
 export class SourceUnavailableError extends SpineError {
   constructor(url: string, rule: string, message: string, details: Record<string, unknown> = {}, cause?: unknown) {
-    super(ErrorCodes.SOURCE_ERROR, `${url}: ${rule}: ${message}`, {
+    super(ErrorCodes.SOURCE_UNAVAILABLE, `${url}: ${rule}: ${message}`, {
       details: { file: url, line: 0, rule, ...details },
-      nonRetryable: false,
       ...(cause === undefined ? {} : { cause }),
     });
     this.name = 'SourceUnavailableError';

@@ -1,7 +1,8 @@
 /**
  * Query API rows (JSON objects, numbers kept as their literal text by json-exact) → RawOtcRecord, with the
  * same rules as the file parser so the ingest stage cannot tell the sources apart:
- * - counts go through `parseCount` (exact; bigint above 2^53; `1000.5`, `1e10`, null → BAD_NUMBER);
+ * - counts go through `parseCount` (exact; bigint above 2^53; `1000.5`, `1e10`, null → BAD_NUMBER); a
+ *   count beyond SQLite's 64-bit INTEGER range → VALUE_OUT_OF_RANGE;
  * - a missing `issueSymbolIdentifier` or `MPID` → SHORT_ROW (the row lacks a field it needs); an empty
  *   one is kept, and the normalizer rejects it, as for files;
  * - `weekStartDate` missing or not a real date → BAD_DATE; `lastUpdateDate` may be absent (null) but a
@@ -20,7 +21,8 @@ import { tryParseIsoDate } from '../../../core/dates.js';
 import { recordHash } from '../../../core/record-hash.js';
 import { nearestFridayOnOrAfter } from '../../../core/week-ending.js';
 import { parseCount } from '../parse/parse-count.js';
-import { RejectCodes } from '../reject-codes.js';
+import { fitsInt64 } from '../count.js';
+import { outOfRangeDetail, RejectCodes } from '../reject-codes.js';
 import type { RejectCode } from '../reject-codes.js';
 import { TIER_DESCRIPTIONS, tierFromApiIdentifier } from '../tiers.js';
 import type { Count, RawOtcRecord, RowReject } from '../types.js';
@@ -67,6 +69,7 @@ function count(row: Row, field: string): Count {
   if (v === undefined || v === null) throw new RowProblem(RejectCodes.BAD_NUMBER, `${field} is missing`);
   const parsed = typeof v === 'string' ? parseCount(v) : null;
   if (parsed === null) throw new RowProblem(RejectCodes.BAD_NUMBER, `${field} is not an integer: ${show(v)}`);
+  if (!fitsInt64(parsed)) throw new RowProblem(RejectCodes.VALUE_OUT_OF_RANGE, outOfRangeDetail(field, parsed));
   return parsed;
 }
 

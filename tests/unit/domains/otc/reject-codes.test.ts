@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { REJECT_CODE_DESCRIPTIONS, REJECT_CODE_LIST, RejectCodes } from '../../../../src/domains/otc/reject-codes.js';
 
 describe('reject codes', () => {
-  it('are the fifteen UPPER_SNAKE codes, each its own value', () => {
-    expect(REJECT_CODE_LIST).toHaveLength(15);
+  it('are the sixteen UPPER_SNAKE codes, each its own value', () => {
+    expect(REJECT_CODE_LIST).toHaveLength(16);
     for (const [key, value] of Object.entries(RejectCodes)) {
       expect(value).toBe(key);
       expect(value).toMatch(/^[A-Z][A-Z0-9_]*$/);

@@ -76,14 +76,20 @@ describe('parsing format A (FINRA weekly file)', () => {
     expect(r?.totalTrades).toBe(-1);
   });
 
-  it('parses 9,999,999,999,999 exactly and bigger values as bigint', () => {
-    const { records } = parseA(
+  it('parses 9,999,999,999,999 exactly and bigger values up to 2^63 - 1 as exact bigints', () => {
+    const { records, rejects } = parseA(
       'OTC|BIG|Big|OTCN|OTCN|9999999999999|1|2025-12-22',
-      'OTC|HUGE|Huge|OTCN|OTCN|99999999999999999999|1|2025-12-22',
+      'OTC|HUGE|Huge|OTCN|OTCN|9223372036854775807|9007199254740993|2025-12-22',
+      'OTC|LOW|Low|OTCN|OTCN|-9223372036854775808|1|2025-12-22',
     );
+    expect(rejects).toEqual([]);
     expect(records[0]?.totalShares).toBe(9_999_999_999_999);
-    expect(records[1]?.totalShares).toBe(99999999999999999999n);
-    expect(records[1]?.recordHash).toBe(recordHash('2025-12-19', 'OTC', 'HUGE', 'OTCN', 99999999999999999999n, 1));
+    expect(records[1]?.totalShares).toBe(9223372036854775807n);
+    expect(records[1]?.totalTrades).toBe(9007199254740993n);
+    expect(records[1]?.recordHash).toBe(
+      recordHash('2025-12-19', 'OTC', 'HUGE', 'OTCN', 9223372036854775807n, 9007199254740993n),
+    );
+    expect(records[2]?.totalShares).toBe(-9223372036854775808n);
   });
 
   it('ignores extra trailing columns', () => {
@@ -122,6 +128,26 @@ describe('row rejects', () => {
     expect(r.reasonCode).toBe(RejectCodes.BAD_NUMBER);
     expect(r.detail).toBe(detail);
     expect(r.line).toBe(2);
+  });
+
+  it.each([
+    ['9223372036854775808', '1', 'totalWeeklyShareQuantity 9223372036854775808'],
+    ['99999999999999999999', '1', 'totalWeeklyShareQuantity 99999999999999999999'],
+    ['-9223372036854775809', '1', 'totalWeeklyShareQuantity -9223372036854775809'],
+    ['10', '18446744073709551616', 'totalWeeklyTradeCount 18446744073709551616'],
+  ])('rejects shares %s, trades %s beyond the 64-bit range as VALUE_OUT_OF_RANGE', (shares, trades, what) => {
+    const r = rejectOf(`OTC|X|X|OTCN|OTCN|${shares}|${trades}|2025-12-22`);
+    expect(r.reasonCode).toBe(RejectCodes.VALUE_OUT_OF_RANGE);
+    expect(r.detail).toBe(
+      `${what} is outside the 64-bit integer range SQLite stores (-9223372036854775808..9223372036854775807)`,
+    );
+    expect(r.line).toBe(2);
+  });
+
+  it('keeps parsing after an out-of-range row', () => {
+    const { records, rejects } = parseA('OTC|X|X|OTCN|OTCN|9223372036854775808|1|2025-12-22', ROW);
+    expect(rejects.map((r) => [r.line, r.reasonCode])).toEqual([[2, 'VALUE_OUT_OF_RANGE']]);
+    expect(records.map((r) => [r.line, r.symbol])).toEqual([[3, 'AABB']]);
   });
 
   it('rejects a non-integer trade count as BAD_NUMBER naming the column', () => {

@@ -128,11 +128,15 @@ describe('readOtcFile on bad-input fixtures', () => {
     ]);
   });
 
-  it('keeps big counts exact', async () => {
-    const { records } = await read('big-numbers.psv');
+  it('keeps big counts exact up to 2^63 - 1 and rejects the ones beyond with their line', async () => {
+    const { records, rejects } = await read('big-numbers.psv');
     expect(records.map((r) => [r.totalShares, r.totalTrades])).toEqual([
       [9_999_999_999_999, Number.MAX_SAFE_INTEGER],
-      [99999999999999999999n, 9007199254740993n],
+      [9223372036854775807n, 9007199254740993n],
+    ]);
+    expect(rejects.map((r) => [r.line, r.reasonCode])).toEqual([
+      [4, RejectCodes.VALUE_OUT_OF_RANGE],
+      [5, RejectCodes.VALUE_OUT_OF_RANGE],
     ]);
   });
 

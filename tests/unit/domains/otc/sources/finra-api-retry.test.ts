@@ -91,7 +91,8 @@ describe('fetchFinraWeekly retries', () => {
     const err = await failure(h.run());
     expect(err).toBeInstanceOf(SourceUnavailableError);
     expect(err.nonRetryable).toBe(false);
-    expect(err.code).toBe('SOURCE_ERROR');
+    expect(err.code).toBe('SOURCE_UNAVAILABLE');
+    expect(err.exitCode).toBe(1);
     expect(err.message).toBe(
       `${s.baseUrl}/data/group/otcMarket/name/weeklySummary: HTTP_UNAVAILABLE: gave up after 3 attempts; last: HTTP 503 Service Unavailable; body: maintenance window`,
     );

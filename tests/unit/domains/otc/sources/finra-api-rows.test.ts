@@ -43,6 +43,16 @@ describe('ApiRowMapper', () => {
     [{ totalWeeklyShareQuantity: '1e10' }, 'BAD_NUMBER', "totalWeeklyShareQuantity is not an integer: '1e10'"],
     [{ totalWeeklyTradeCount: null }, 'BAD_NUMBER', 'totalWeeklyTradeCount is missing'],
     [{ totalWeeklyTradeCount: true }, 'BAD_NUMBER', 'totalWeeklyTradeCount is not an integer: true'],
+    [
+      { totalWeeklyShareQuantity: '9223372036854775808' },
+      'VALUE_OUT_OF_RANGE',
+      'totalWeeklyShareQuantity 9223372036854775808 is outside the 64-bit integer range SQLite stores (-9223372036854775808..9223372036854775807)',
+    ],
+    [
+      { totalWeeklyTradeCount: '-99999999999999999999' },
+      'VALUE_OUT_OF_RANGE',
+      'totalWeeklyTradeCount -99999999999999999999 is outside the 64-bit integer range SQLite stores (-9223372036854775808..9223372036854775807)',
+    ],
     [{ issueSymbolIdentifier: undefined }, 'SHORT_ROW', 'issueSymbolIdentifier is missing'],
     [{ MPID: null }, 'SHORT_ROW', 'MPID is missing'],
     [{ MPID: ['X'] }, 'SHORT_ROW', 'MPID is not text: ["X"]'],
@@ -53,6 +63,15 @@ describe('ApiRowMapper', () => {
     const { records, rejects } = mapOne(row(over), 4);
     expect(records).toEqual([]);
     expect(rejects).toEqual([{ line: 5, reasonCode: code, detail, raw: JSON.stringify(row(over)) }]);
+  });
+
+  it('keeps a count between 2^53 and 2^63 exact, from the JSON literal text', () => {
+    const [r] = parseJsonExact(
+      '[{"totalWeeklyShareQuantity":9223372036854775807,"totalWeeklyTradeCount":9007199254740993}]',
+    ) as [Record<string, unknown>];
+    const { records, rejects } = mapOne(row(r));
+    expect(rejects).toEqual([]);
+    expect(records[0]).toMatchObject({ totalShares: 9223372036854775807n, totalTrades: 9007199254740993n });
   });
 
   it('rejects a row that is not an object', () => {

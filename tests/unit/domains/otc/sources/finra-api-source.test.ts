@@ -159,15 +159,21 @@ describe('fetchFinraWeekly records', () => {
     expect(JSON.parse(api.rejects[0]?.raw ?? '')).toMatchObject({ issueSymbolIdentifier: 'AACAY', MPID: 'OTCN' });
   });
 
-  it('keeps counts above 2^53 exact', async () => {
-    const text = fixturePageText(0).replace(
-      '"totalWeeklyShareQuantity": 6753871',
-      '"totalWeeklyShareQuantity": 98765432109876543210',
-    );
+  it('keeps counts between 2^53 and 2^63 exact, and rejects a count beyond 2^63 with its line', async () => {
+    const text = fixturePageText(0)
+      .replace('"totalWeeklyShareQuantity": 6753871', '"totalWeeklyShareQuantity": 9223372036854775807')
+      .replace('"totalWeeklyShareQuantity": 40313', '"totalWeeklyShareQuantity": 98765432109876543210');
     const s = await serve(servePages({ 0: text }));
     const api = await collectOtcBatches(fetchFinraWeekly(otcWeek(s.baseUrl)));
-    expect(api.records[0]?.totalShares).toBe(98765432109876543210n);
-    expect(api.records[1]?.totalShares).toBe(40313);
+    expect(api.records.map((r) => r.totalShares)).toEqual([9223372036854775807n]);
+    expect(api.rejects).toEqual([
+      expect.objectContaining({
+        line: 2,
+        reasonCode: 'VALUE_OUT_OF_RANGE',
+        detail:
+          'totalWeeklyShareQuantity 98765432109876543210 is outside the 64-bit integer range SQLite stores (-9223372036854775808..9223372036854775807)',
+      }),
+    ]);
   });
 });
 
