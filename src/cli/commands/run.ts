@@ -70,13 +70,13 @@ export default class Run extends SpineCommand<RunResult> {
       return result;
     }
     this.log(renderExecutionSummary(result));
-    if (result.status === 'failed') {
+    if (result.status === 'failed' || result.status === 'cancelled') {
       const code = (Object.values(ErrorCodes) as string[]).includes(result.errorCode ?? '')
         ? (result.errorCode as ErrorCode)
         : ErrorCodes.EXECUTION_FAILED;
       throw new SpineError(
         code,
-        `Execution ${result.id} failed${result.errorStage ? ` in stage ${result.errorStage}` : ''}: ${result.errorMessage ?? 'unknown error'}`,
+        `Execution ${result.id} ${result.status}${result.errorStage ? ` in stage ${result.errorStage}` : ''}: ${result.errorMessage ?? 'unknown error'}`,
         {
           details: { execution: result, hint: `spine executions show ${result.id.slice(0, 8)}` },
         },

@@ -87,6 +87,18 @@ function captureUsage(db: Db, now: Date, graceMs: number): Usage {
       }
     }
   }
+  // A staged capture whose execution ended (taken over, failed, cancelled) can never be published.
+  const orphaned = db
+    .prepare(
+      `SELECT c.capture_id, x.id, x.status, COALESCE(x.completed_at, x.created_at) AS ended_at
+       FROM core_captures c JOIN core_executions x ON x.id = c.execution_id
+       WHERE c.status = 'staged' AND x.status NOT IN ('pending', 'running')`,
+    )
+    .all() as { capture_id: string; id: string; status: string; ended_at: string }[];
+  for (const o of orphaned) {
+    if (now.getTime() - Date.parse(o.ended_at) < graceMs) continue;
+    abandoned.set(o.capture_id, `staged capture of execution ${o.id}, which ended ${o.status} without publishing it`);
+  }
   return { inUse, abandoned };
 }
 

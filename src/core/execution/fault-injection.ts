@@ -16,6 +16,11 @@ export interface FaultSpec {
   readonly message?: string;
   /** A foreign error code to throw instead of InjectedFault (e.g. `SQLITE_BUSY`, `EIO`). */
   readonly error?: string;
+  /**
+   * Block the thread synchronously this long at stage start, as one long SQLite statement does (no event
+   * loop turn in between), then carry on without failing: the liveness tests' busy step.
+   */
+  readonly blockMs?: number;
 }
 
 export class InjectedFault extends SpineError {
@@ -45,6 +50,10 @@ export function checkInjectedFault(pipeline: string, stage: string, attempt: num
   const key = `${pipeline}/${stage}`;
   const spec = specs[key];
   if (!spec) return;
+  if (spec.blockMs !== undefined && spec.failAttempts === undefined && !spec.always) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, spec.blockMs);
+    return;
+  }
   if (!spec.always && attempt > (spec.failAttempts ?? 0)) return;
   throw spec.error
     ? foreignError(spec.error, key, attempt, spec.message)
