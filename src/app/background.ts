@@ -9,22 +9,32 @@ import type { TemporalSettings } from '../backends/temporal/connection.js';
 import type { Spine } from './spine.js';
 
 /**
- * The client settings for this process: SPINE_TEMPORAL_* when set; otherwise, while a `spine dev up`
- * stack is running from this directory, its address, namespace, task queue and UI. Talking to that
- * stack with another database than its worker's would leave runs that never finish in this database,
- * so that is refused before anything is recorded.
+ * The client settings for this process. The dev stack is found through configuration, never the working
+ * directory: `SPINE_DEV_DIR` (default `<project root>/.data`). While a stack is recorded there, and
+ * `SPINE_TEMPORAL_ADDRESS` does not name another server, the CLI talks to that stack: its address,
+ * namespace, task queue and UI (each `SPINE_TEMPORAL_*` variable still wins). A recorded stack whose
+ * server is not running is an error (never a silent fall-back to whatever answers at the default
+ * address), and so is talking to it with another database than its worker's: those runs would never
+ * finish in this database. Both are refused before anything is recorded.
  */
-async function clientSettings(env: NodeJS.ProcessEnv, checkDatabase = true): Promise<TemporalSettings> {
-  const [{ temporalSettingsFromEnv }, { devStateDir, isAlive, readDevStackState }, { databasePathFromEnv }] =
+async function clientSettings(
+  env: NodeJS.ProcessEnv,
+  checkDatabase = true,
+  log?: SpineLogger,
+): Promise<TemporalSettings> {
+  const [{ temporalSettingsFromEnv }, { devStateDir, readDevStackState }, { stackProcess }, { databasePathFromEnv }] =
     await Promise.all([
       import('../backends/temporal/connection.js'),
       import('../backends/temporal/dev-stack/state.js'),
+      import('../backends/temporal/dev-stack/processes.js'),
       import('../core/db/open-database.js'),
     ]);
   const settings = temporalSettingsFromEnv(env);
-  const stack = readDevStackState(devStateDir(env));
-  if (!stack || !isAlive(stack.server.pid)) return settings;
-  if (env['SPINE_TEMPORAL_ADDRESS'] && env['SPINE_TEMPORAL_ADDRESS'] !== stack.server.address) return settings;
+  const stateDir = devStateDir(env);
+  const stack = readDevStackState(stateDir);
+  if (!stack) return settings;
+  const explicit = env['SPINE_TEMPORAL_ADDRESS']?.trim();
+  if (explicit && explicit !== stack.server.address) return settings;
   const dbPath = databasePathFromEnv(env);
   if (checkDatabase && stack.databasePath !== dbPath) {
     throw new SpineError(
@@ -32,16 +42,31 @@ async function clientSettings(env: NodeJS.ProcessEnv, checkDatabase = true): Pro
       `The dev stack's worker writes ${stack.databasePath}, but this command uses ${dbPath}: the run would never finish here`,
       {
         details: {
+          stack: stateDir,
           hint: `use SPINE_DATABASE_PATH=${stack.databasePath} (or --db), or restart the stack with \`spine dev down && spine dev up\``,
         },
       },
     );
   }
+  if (!stackProcess(stack.server.pid, 'server', stateDir, true)) {
+    throw new SpineError(
+      ErrorCodes.TEMPORAL_UNAVAILABLE,
+      `The dev stack in ${stateDir} is down: its Temporal server (pid ${stack.server.pid}, ${stack.server.address}) is not running`,
+      { details: { stack: stateDir, hint: 'run `spine dev up` (it restarts what is down), or `spine dev down`' } },
+    );
+  }
+  if (log && !(stack.worker && stackProcess(stack.worker.pid, 'worker', stateDir, true))) {
+    log.warn('dev_stack.worker_down', {
+      stack: stateDir,
+      hint: 'no worker of the dev stack is running: runs wait until `spine dev up` starts one',
+    });
+  }
   return {
     address: stack.server.address,
-    namespace: env['SPINE_TEMPORAL_NAMESPACE'] ?? stack.server.namespace,
-    taskQueue: env['SPINE_TASK_QUEUE'] ?? stack.worker?.taskQueue ?? settings.taskQueue,
-    uiUrl: env['SPINE_TEMPORAL_UI_URL'] ?? stack.server.uiUrl ?? settings.uiUrl,
+    namespace: env['SPINE_TEMPORAL_NAMESPACE']?.trim() || stack.server.namespace,
+    taskQueue: env['SPINE_TASK_QUEUE']?.trim() || stack.worker?.taskQueue || settings.taskQueue,
+    // A headless stack has no Web UI: no link at all rather than the default address's.
+    uiUrl: env['SPINE_TEMPORAL_UI_URL']?.trim() || stack.server.uiUrl,
   };
 }
 
@@ -55,7 +80,7 @@ export function backgroundBackendLoader(
   env: NodeJS.ProcessEnv = process.env,
 ): () => Promise<ExecutionBackend> {
   return async () => {
-    const settings = await clientSettings(env);
+    const settings = await clientSettings(env, true, log);
     const [{ TemporalBackend }, { openDatabase, databasePathFromEnv }, { ExecutionStore }, { EventWriter }] =
       await Promise.all([
         import('../backends/temporal/temporal-backend.js'),

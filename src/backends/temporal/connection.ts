@@ -10,8 +10,11 @@ export interface TemporalSettings {
   readonly address: string;
   readonly namespace: string;
   readonly taskQueue: string;
-  /** The Web UI base, for the links the CLI prints (`SPINE_TEMPORAL_UI_URL`, or the dev stack's). */
-  readonly uiUrl: string;
+  /**
+   * The Web UI base, for the links the CLI prints (`SPINE_TEMPORAL_UI_URL`, or the dev stack's); null
+   * when there is none (a headless dev stack), so no link is printed rather than a wrong one.
+   */
+  readonly uiUrl: string | null;
 }
 
 export function temporalSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): TemporalSettings {

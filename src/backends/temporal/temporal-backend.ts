@@ -72,7 +72,7 @@ export class TemporalBackend implements ExecutionBackend {
       });
       stores.store.setWorkflowId(execution.id, workflowId);
       const owner = await ownerOf(handle);
-      const url = workflowUiUrl(settings.uiUrl, settings.namespace, workflowId);
+      const url = settings.uiUrl ? workflowUiUrl(settings.uiUrl, settings.namespace, workflowId) : undefined;
       let target = execution.id;
       if (owner && owner !== execution.id) {
         target = this.#attach(stores, execution, owner, workflowId);
@@ -87,7 +87,7 @@ export class TemporalBackend implements ExecutionBackend {
         attached_to: target === execution.id ? undefined : target,
         ui_url: url,
       });
-      options.onProgress?.(`Temporal workflow ${workflowId}: ${url}`);
+      options.onProgress?.(`Temporal workflow ${workflowId}${url ? `: ${url}` : ''}`);
       if (!options.wait) return stores.store.get(target) ?? (stores.store.get(execution.id) as ExecutionRecord);
       return await this.#follow(stores, target, handle, options);
     } finally {

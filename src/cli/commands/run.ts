@@ -2,8 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { SpineCommand } from '../base-command.js';
 import type { ExecutionRecord } from '../../core/execution/execution-store.js';
 import type { DryRunPreview } from '../../core/dispatch/dispatcher.js';
-import { ErrorCodes, SpineError } from '../../core/errors.js';
-import type { ErrorCode } from '../../core/errors.js';
+import { failedRunError } from '../output/execution-outcome.js';
 import { renderExecutionSummary } from '../output/execution-summary.js';
 
 export type RunResult = ExecutionRecord | DryRunPreview;
@@ -70,18 +69,8 @@ export default class Run extends SpineCommand<RunResult> {
       return result;
     }
     this.log(renderExecutionSummary(result));
-    if (result.status === 'failed' || result.status === 'cancelled') {
-      const code = (Object.values(ErrorCodes) as string[]).includes(result.errorCode ?? '')
-        ? (result.errorCode as ErrorCode)
-        : ErrorCodes.EXECUTION_FAILED;
-      throw new SpineError(
-        code,
-        `Execution ${result.id} ${result.status}${result.errorStage ? ` in stage ${result.errorStage}` : ''}: ${result.errorMessage ?? 'unknown error'}`,
-        {
-          details: { execution: result, hint: `spine executions show ${result.id.slice(0, 8)}` },
-        },
-      );
-    }
+    const failed = failedRunError(result);
+    if (failed) throw failed;
     return result;
   }
 }

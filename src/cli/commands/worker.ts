@@ -16,7 +16,9 @@ export default class Worker extends SpineCommand<WorkerResult> {
   static override flags = {
     'task-queue': Flags.string({ description: 'Task queue (default: SPINE_TASK_QUEUE, then temporal-dev.yml)' }),
     concurrency: Flags.integer({ min: 1, description: 'Activity slots (default: temporal-dev.yml, 2)' }),
-    config: Flags.string({ description: 'Dev stack file for the defaults (default ./temporal-dev.yml)' }),
+    config: Flags.string({
+      description: 'Dev stack file for the defaults (default: SPINE_DEV_CONFIG, then <project root>/temporal-dev.yml)',
+    }),
   };
 
   async run(): Promise<WorkerResult> {

@@ -176,4 +176,55 @@ describe('retries and dead letters on Temporal', () => {
       await webhook.close();
     }
   });
+  it("`spine dlq replay --wait` exits with the replayed run's outcome: 1 when it fails again", async () => {
+    dir = tempDir('spine-dlq-fail-');
+    const faults = writeFaultsFile(dir.join('faults.json'), {
+      [`${WEEK}/normalize`]: { always: true, message: 'normalize is still broken' },
+    });
+    const retry = { SPINE_RETRY_INITIAL_MS: '50', SPINE_RETRY_MAX_ATTEMPTS: '2' };
+    restoreEnv = setEnv({ SPINE_FAULTS_FILE: faults, ...retry });
+    const stack = openTestStack(temporal(), { name: 'dlq-fail', dir });
+    const worker = await stack.startWorker();
+    try {
+      const run = (await stack.client.dispatcher.submit(
+        WEEK,
+        { file_path: SAMPLE },
+        { lane: 'background', wait: true },
+      )) as ExecutionRecord;
+      expect(run.status).toBe('failed');
+      const [dl] = stack.client.deadLetters.list();
+
+      const replay = await runSpine(['dlq', 'replay', String(dl?.id), '--wait', '--json'], {
+        dbPath: stack.dbPath,
+        devDir: dir.join('.data'),
+        env: {
+          SPINE_TEMPORAL_ADDRESS: temporal().address,
+          SPINE_TEMPORAL_NAMESPACE: temporal().namespace,
+          SPINE_TASK_QUEUE: stack.taskQueue,
+          ...retry,
+        },
+      });
+      expect(replay.code, replay.stderr).toBe(1);
+      const { error } = replay.json<{
+        error: { code: string; exitCode: number; details: { execution: ExecutionRecord; deadLetter: unknown } };
+      }>();
+      expect(error).toMatchObject({
+        code: 'EXECUTION_FAILED',
+        exitCode: 1,
+        details: {
+          execution: { status: 'failed', backend: 'temporal', triggerSource: 'retry', errorStage: 'normalize' },
+          deadLetter: { id: dl?.id, status: 'replayed' },
+        },
+      });
+      const replayed = error.details.execution;
+      // The failed replay is dead-lettered in turn; the original points at it.
+      expect(stack.client.deadLetters.list().map((d) => [d.execution_id, d.status, d.replayed_execution_id])).toEqual([
+        [replayed.id, 'open', null],
+        [run.id, 'replayed', replayed.id],
+      ]);
+    } finally {
+      await worker.stop();
+      stack.cleanup();
+    }
+  });
 });

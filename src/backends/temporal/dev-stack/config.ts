@@ -132,22 +132,37 @@ export function parseDevStackConfig(text: string, path: string): DevStackConfig 
   };
 }
 
-/** `--config`, else ./temporal-dev.yml, else the one shipped at the project root. */
-export function findDevStackConfig(explicit?: string, cwd = process.cwd()): string {
-  if (explicit) {
-    const p = resolve(cwd, explicit);
-    if (!existsSync(p))
-      throw new SpineError(ErrorCodes.NOT_FOUND, `Dev stack file not found: ${p}`, { nonRetryable: true });
-    return p;
-  }
-  const local = resolve(cwd, 'temporal-dev.yml');
-  return existsSync(local) ? local : resolve(PROJECT_ROOT, 'temporal-dev.yml');
-}
+/** The dev stack file shipped at the project root: the default, whatever the working directory. */
+export const DEFAULT_DEV_STACK_FILE = resolve(PROJECT_ROOT, 'temporal-dev.yml');
 
-export function loadDevStackConfig(explicit?: string): DevStackConfig {
-  const path = findDevStackConfig(explicit);
+/**
+ * `--config` (relative to the working directory, like any path typed on the command line), else
+ * `SPINE_DEV_CONFIG` (absolute), else `fallback` (the file a recorded stack was started with), else the
+ * project root's temporal-dev.yml. Never a file found in the working directory.
+ */
+export function findDevStackConfig(explicit?: string, env: NodeJS.ProcessEnv = process.env, fallback?: string): string {
+  const fromEnv = env['SPINE_DEV_CONFIG']?.trim();
+  if (!explicit && fromEnv && !isAbsolute(fromEnv)) {
+    throw new SpineError(
+      ErrorCodes.INVALID_PARAMS,
+      `SPINE_DEV_CONFIG must be an absolute path, got ${JSON.stringify(fromEnv)}`,
+      { nonRetryable: true, details: { hint: `e.g. SPINE_DEV_CONFIG=${resolve(fromEnv)}` } },
+    );
+  }
+  const path = explicit
+    ? resolve(explicit)
+    : (fromEnv ?? (fallback && existsSync(fallback) ? fallback : DEFAULT_DEV_STACK_FILE));
   if (!existsSync(path))
     throw new SpineError(ErrorCodes.NOT_FOUND, `Dev stack file not found: ${path}`, { nonRetryable: true });
+  return path;
+}
+
+export function loadDevStackConfig(
+  explicit?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  fallback?: string,
+): DevStackConfig {
+  const path = findDevStackConfig(explicit, env, fallback);
   return parseDevStackConfig(readFileSync(path, 'utf8'), path);
 }
 

@@ -1,12 +1,32 @@
-/** Process plumbing for `spine dev`: detached starts with log files, readiness waits, pid-checked stops. */
+/**
+ * Process plumbing for `spine dev`: detached starts with log files, readiness waits, identity checks
+ * through /proc, a scan for every process of one stack, and pid-checked stops.
+ */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, SpineError } from '../../../core/errors.js';
 import { connectClient } from '../connection.js';
-import type { DevStackState } from './state.js';
-import { isAlive, isOurProcess } from './state.js';
+import { isAlive } from './state.js';
+
+/**
+ * Set in the environment of the server and the worker `spine dev up` starts, to the stack directory:
+ * /proc/<pid>/environ then tells which stack a process belongs to, even when dev-stack.json is stale.
+ */
+export const STACK_ENV = 'SPINE_DEV_STACK';
+
+export type StackRole = 'server' | 'worker';
+
+/** A live process of a stack, as /proc shows it. */
+export interface StackProcess {
+  readonly pid: number;
+  readonly role: StackRole;
+  /** argv without the executable. */
+  readonly args: readonly string[];
+  /** Its initial environment (empty where /proc is unavailable). */
+  readonly env: Readonly<Record<string, string>>;
+}
 
 function tail(file: string, lines = 15): string {
   try {
@@ -16,20 +36,119 @@ function tail(file: string, lines = 15): string {
   }
 }
 
+/** Starts a process detached from this one (own session, output to `log`), in `cwd`. */
 export function startDetached(
   command: string,
   args: readonly string[],
-  log: string,
-  env: NodeJS.ProcessEnv,
-): ChildProcess {
-  const fd = openSync(log, 'a');
+  options: { readonly log: string; readonly env: NodeJS.ProcessEnv; readonly cwd: string },
+): ChildProcess & { readonly pid: number } {
+  const fd = openSync(options.log, 'a');
   try {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env, cwd: process.cwd() });
+    const child = spawn(command, args, {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: options.env,
+      cwd: options.cwd,
+    });
+    // A failed spawn reports through 'error' later; without a listener that would crash this process.
+    child.on('error', () => undefined);
+    if (child.pid === undefined) {
+      throw new SpineError(ErrorCodes.TEMPORAL_UNAVAILABLE, `Could not start ${command}`, {
+        details: { command, args },
+      });
+    }
     child.unref();
-    return child;
+    return child as ChildProcess & { readonly pid: number };
   } finally {
     closeSync(fd);
   }
+}
+
+const PROCFS = existsSync('/proc/self/cmdline');
+
+function nulSplit(text: string): string[] {
+  return text.split('\0').filter((s, i, all) => s !== '' || i < all.length - 1);
+}
+
+function roleOf(argv: readonly string[]): StackRole | undefined {
+  const args = argv.slice(1);
+  if (args[0] === 'server' && args[1] === 'start-dev') return 'server';
+  const runJs = args.findIndex((a) => /(^|[/\\])bin[/\\]run\.js$/.test(a));
+  if (runJs >= 0 && args[runJs + 1] === 'worker') return 'worker';
+  return undefined;
+}
+
+/** What /proc says about `pid`: undefined when it is gone, a zombie, or not readable by us. */
+function inspect(pid: number): { argv: string[]; env: Record<string, string> | undefined } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return undefined;
+    const argv = nulSplit(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    if (argv.length === 0) return undefined;
+    let env: Record<string, string> | undefined;
+    try {
+      env = {};
+      for (const entry of nulSplit(readFileSync(`/proc/${pid}/environ`, 'utf8'))) {
+        const eq = entry.indexOf('=');
+        if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+      }
+    } catch {
+      env = undefined;
+    }
+    return { argv, env };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Alive and not a zombie. */
+export function isRunning(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  return PROCFS ? inspect(pid) !== undefined : true;
+}
+
+/**
+ * `pid` as a process of the stack in `stackDir` with this role, or undefined. A process carries the
+ * stack in STACK_ENV; a `recorded` pid (from dev-stack.json) without that variable at all is accepted
+ * on its command line alone (started before the variable existed), and where /proc is unavailable a
+ * recorded pid is trusted while it is alive.
+ */
+export function stackProcess(
+  pid: number,
+  role: StackRole,
+  stackDir: string,
+  recorded: boolean,
+): StackProcess | undefined {
+  if (pid <= 0 || pid === process.pid || !isAlive(pid)) return undefined;
+  if (!PROCFS) return recorded ? { pid, role, args: [], env: {} } : undefined;
+  const info = inspect(pid);
+  if (!info?.env || roleOf(info.argv) !== role) return undefined;
+  const stack = info.env[STACK_ENV];
+  if (stack === undefined ? !recorded : stack !== stackDir) return undefined;
+  return { pid, role, args: info.argv.slice(1), env: info.env };
+}
+
+/** Every live process that carries this stack's STACK_ENV and runs a server or a worker (Linux only). */
+export function scanStackProcesses(stackDir: string): StackProcess[] {
+  if (!PROCFS) return [];
+  const needle = `${STACK_ENV}=${stackDir}\0`;
+  const found: StackProcess[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!environ.startsWith(needle) && !environ.includes(`\0${needle}`)) continue;
+    const info = inspect(pid);
+    const role = info ? roleOf(info.argv) : undefined;
+    if (info?.env && role) found.push({ pid, role, args: info.argv.slice(1), env: info.env });
+  }
+  return found.sort((a, b) => a.pid - b.pid);
 }
 
 function failStart(what: string, log: string, why: string): SpineError {
@@ -42,6 +161,28 @@ function failStart(what: string, log: string, why: string): SpineError {
   );
 }
 
+/** True when a gRPC call to the server succeeds within `timeoutMs`. */
+export async function answers(address: string, timeoutMs = 1_000): Promise<boolean> {
+  return connectClient({ address, namespace: 'default' }, timeoutMs).then(
+    async (c) => (await c.close(), true),
+    () => false,
+  );
+}
+
+/**
+ * Waits until the server at `address` answers; false when process `pid` is gone first or time runs
+ * out (the caller decides whether that is an error).
+ */
+export async function waitUntilAnswers(address: string, pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isRunning(pid)) return false;
+    if (await answers(address)) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
 /** Resolves once the server answers a gRPC call; fails if the process dies first or time runs out. */
 export async function waitForServer(
   address: string,
@@ -49,17 +190,9 @@ export async function waitForServer(
   log: string,
   timeoutMs: number,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw failStart('The Temporal dev server', log, `exited with code ${child.exitCode}`);
-    try {
-      const c = await connectClient({ address, namespace: 'default' }, 1_000);
-      await c.close();
-      return;
-    } catch {
-      await sleep(250);
-    }
-  }
+  if (await waitUntilAnswers(address, child.pid as number, timeoutMs)) return;
+  if (child.exitCode !== null || !isRunning(child.pid as number))
+    throw failStart('The Temporal dev server', log, `exited with code ${child.exitCode ?? '?'}`);
   throw failStart('The Temporal dev server', log, `no answer at ${address} within ${timeoutMs / 1000}s`);
 }
 
@@ -79,35 +212,63 @@ export async function isPolling(
   }
 }
 
-export async function waitForWorker(state: DevStackState, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const worker = state.worker as NonNullable<DevStackState['worker']>;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw failStart('The Spine worker', worker.log, `exited with code ${child.exitCode}`);
-    if (
-      await isPolling(state.server.address, state.server.namespace, worker.taskQueue, worker.identity).catch(
-        () => false,
-      )
-    )
-      return;
-    await sleep(300);
-  }
-  throw failStart('The Spine worker', worker.log, `not polling ${worker.taskQueue} within ${timeoutMs / 1000}s`);
+export interface PollTarget {
+  readonly address: string;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly identity: string;
 }
 
-/** Stops one process we started: SIGTERM, then SIGKILL after `graceMs`. Never touches a recycled pid. */
-export async function stopProcess(
-  pid: number,
-  marker: string,
-  graceMs: number,
-): Promise<'stopped' | 'killed' | 'not running'> {
-  if (!isOurProcess(pid, marker)) return 'not running';
-  process.kill(pid, 'SIGTERM');
+/** Waits until process `pid` polls as `target.identity`; false when it dies first or time runs out. */
+export async function waitUntilPolling(target: PollTarget, pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isRunning(pid)) return false;
+    if (await isPolling(target.address, target.namespace, target.taskQueue, target.identity).catch(() => false))
+      return true;
+    await sleep(300);
+  }
+  return false;
+}
+
+export async function waitForWorker(
+  target: PollTarget,
+  child: ChildProcess,
+  log: string,
+  timeoutMs: number,
+): Promise<void> {
+  if (await waitUntilPolling(target, child.pid as number, timeoutMs)) return;
+  if (child.exitCode !== null || !isRunning(child.pid as number))
+    throw failStart('The Spine worker', log, `exited with code ${child.exitCode ?? '?'}`);
+  throw failStart('The Spine worker', log, `not polling ${target.taskQueue} within ${timeoutMs / 1000}s`);
+}
+
+export type StopOutcome = 'stopped' | 'killed' | 'not running';
+
+/**
+ * Stops one process of the stack: SIGTERM, then SIGKILL after `graceMs`. `still` re-checks its
+ * identity before each signal, so a recycled pid is never touched.
+ */
+export async function stopProcess(pid: number, still: () => boolean, graceMs: number): Promise<StopOutcome> {
+  if (!still()) return 'not running';
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return 'not running';
+  }
+  // Gone means gone from the process table: a dying process loses its command line before it exits.
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) return 'stopped';
     await sleep(100);
   }
-  if (isOurProcess(pid, marker)) process.kill(pid, 'SIGKILL');
+  if (!still()) return 'stopped';
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return 'stopped';
+  }
+  const reaped = Date.now() + 5_000;
+  while (isAlive(pid) && Date.now() < reaped) await sleep(50);
   return 'killed';
 }

@@ -1,5 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { isAbsolute, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCodes, SpineError } from '../../../core/errors.js';
+import { PROJECT_ROOT } from '../../../core/tools/temporal-binaries.js';
 
 /** What `spine dev up` started, so `down` stops exactly that and other commands can check they match. */
 export interface DevStackState {
@@ -24,9 +28,25 @@ export interface DevStackState {
   };
 }
 
-/** `SPINE_DEV_DIR`, default `./.data` (git-ignored): dev-stack.json and logs/. */
-export function devStateDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  return resolve(cwd, env['SPINE_DEV_DIR'] ?? '.data');
+/** The default stack directory: `.data` at the project root (next to temporal-dev.yml), whatever the cwd. */
+export const DEFAULT_DEV_DIR = join(PROJECT_ROOT, '.data');
+
+/**
+ * The stack directory (dev-stack.json, logs/, the lock): `SPINE_DEV_DIR`, else `<project root>/.data`.
+ * Never derived from the working directory, so every command of one checkout finds the same stack; a
+ * relative `SPINE_DEV_DIR` is refused for the same reason.
+ */
+export function devStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env['SPINE_DEV_DIR']?.trim();
+  if (!dir) return DEFAULT_DEV_DIR;
+  if (!isAbsolute(dir)) {
+    throw new SpineError(
+      ErrorCodes.INVALID_PARAMS,
+      `SPINE_DEV_DIR must be an absolute path, got ${JSON.stringify(dir)}: a relative one would name another stack in every directory`,
+      { nonRetryable: true, details: { hint: `e.g. SPINE_DEV_DIR=${resolve(dir)}` } },
+    );
+  }
+  return resolve(dir);
 }
 
 export function stateFile(dir: string): string {
@@ -64,14 +84,54 @@ export function isAlive(pid: number): boolean {
 }
 
 /**
- * True when `pid` still runs the command we started (guards against a recycled pid). Where /proc is
- * unavailable, liveness is all we can check.
+ * Runs `fn` holding the stack's lock file (`<dir>/dev-stack.lock`, the holder's pid inside), so two
+ * `spine dev up|down` never interleave (two concurrent `up`s would each start a worker). A lock whose
+ * holder process is gone is taken over.
  */
-export function isOurProcess(pid: number, marker: string): boolean {
-  if (!isAlive(pid)) return false;
+export async function withStackLock<T>(dir: string, fn: () => Promise<T>, timeoutMs = 180_000): Promise<T> {
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, 'dev-stack.lock');
+  // Written aside and hard-linked into place: the lock never exists without its pid.
+  const mine = `${lock}.${process.pid}.${randomUUID()}`;
+  writeFileSync(mine, String(process.pid));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      linkSync(mine, lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        rmSync(mine, { force: true });
+        throw err;
+      }
+    }
+    const holder = Number.parseInt(readText(lock), 10);
+    if (!Number.isInteger(holder) || !isAlive(holder)) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      rmSync(mine, { force: true });
+      throw new SpineError(
+        ErrorCodes.TEMPORAL_UNAVAILABLE,
+        `Another \`spine dev\` command (pid ${holder}) is working on the dev stack in ${dir}`,
+        { details: { hint: `wait for it, or remove ${lock} if pid ${holder} is not a spine command` } },
+      );
+    }
+    await sleep(200);
+  }
+  rmSync(mine, { force: true });
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
+    return await fn();
+  } finally {
+    if (readText(lock) === String(process.pid)) rmSync(lock, { force: true });
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
   } catch {
-    return true;
+    return '';
   }
 }

@@ -1,9 +1,17 @@
 import { SpineCommand } from '../../base-command.js';
 import type { DevStatus } from '../../../backends/temporal/dev-stack/supervisor.js';
 
+/** `spine dev status` exits with this when any part of the stack is down (or no stack is recorded). */
+const DEV_STATUS_DOWN_EXIT_CODE = 3;
+
 export default class DevStatusCommand extends SpineCommand<DevStatus> {
-  static override description = 'Report whether the dev server answers and the worker polls';
-  static override examples = ['<%= config.bin %> dev status', '<%= config.bin %> dev status --json'];
+  static override description =
+    'Report whether the dev server answers and its one worker polls; exits 3 when a part is down';
+  static override examples = [
+    '<%= config.bin %> dev status',
+    '<%= config.bin %> dev status --json',
+    '<%= config.bin %> dev status -q || <%= config.bin %> dev up',
+  ];
 
   async run(): Promise<DevStatus> {
     await this.parseWith(DevStatusCommand);
@@ -13,9 +21,7 @@ export default class DevStatusCommand extends SpineCommand<DevStatus> {
     ]);
     const status = await devStatus(devStateDir());
     const mark = (ok: boolean): string => (ok ? 'up' : 'down');
-    if (status.server.pid === null) {
-      this.log('No dev stack recorded (run `spine dev up`).');
-    } else {
+    if (status.server.pid !== null) {
       this.log(
         `Temporal server: ${mark(status.server.reachable)} at ${status.server.address} (pid ${status.server.pid}${status.server.alive ? '' : ', not running'})`,
       );
@@ -25,6 +31,9 @@ export default class DevStatusCommand extends SpineCommand<DevStatus> {
       );
       this.log(`Database:        ${status.databasePath}`);
     }
+    this.log(`Stack:           ${status.stackDir}`);
+    for (const problem of status.problems) this.log(`Problem:         ${problem}`);
+    if (!status.running) process.exitCode = DEV_STATUS_DOWN_EXIT_CODE;
     return status;
   }
 }
