@@ -90,7 +90,7 @@ export class Dispatcher {
     }
     const backend = lane === 'background' ? await this.#background() : this.#sync;
     const claim = claimPartition(
-      this.#deps.store.db,
+      store.db,
       store,
       events,
       clock,
