@@ -20,5 +20,7 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   concurrency: 2,
   timeoutMS: 30_000,
+  // The initial run executes the whole in-process suite once to learn which test covers which mutant.
+  dryRunTimeoutMinutes: 30,
   tempDirName: '.stryker-tmp',
 };
