@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration-sync/**/*.test.ts'],
-    exclude: ['**/*.e2e.test.ts', '**/*.int.test.ts'],
+    // Stryker runs vitest in worker threads, where process.chdir() is not available.
+    exclude: ['**/*.e2e.test.ts', '**/*.int.test.ts', 'tests/unit/backends/dev-stack-paths.test.ts'],
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,
