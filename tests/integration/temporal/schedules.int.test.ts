@@ -68,7 +68,7 @@ describe('spine schedules', () => {
       await worker.stop();
       stack.cleanup();
     }
-  });
+  }, 180_000);
 
   it('unpause takes effect: a schedule paused before it could fire runs by itself once unpaused', async () => {
     const stack = openTestStack(temporal(), { name: 'unpause' });
@@ -120,5 +120,5 @@ describe('spine schedules', () => {
       await worker.stop();
       stack.cleanup();
     }
-  });
+  }, 180_000);
 });
