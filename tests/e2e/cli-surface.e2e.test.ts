@@ -23,7 +23,10 @@ function surface(): Record<string, { args: string[]; flags: string[] }> {
     out[id] = {
       args: Object.entries(c.args).map(([n, a]) => `${n}${a.required ? '' : '?'}`),
       flags: Object.entries(c.flags)
-        .map(([n, f]) => `--${n}${f.char ? `|-${f.char}` : ''}:${f.type}${f.options ? `(${f.options.join('|')})` : ''}${f.multiple ? '*' : ''}`)
+        .map(
+          ([n, f]) =>
+            `--${n}${f.char ? `|-${f.char}` : ''}:${f.type}${f.options ? `(${f.options.join('|')})` : ''}${f.multiple ? '*' : ''}`,
+        )
         .sort(),
     };
   }
@@ -37,7 +40,13 @@ describe('the CLI surface', () => {
 
   it('gives every command --json and the global flags', () => {
     for (const [id, c] of Object.entries(surface())) {
-      for (const flag of ['--json:boolean', '--db:option', '--log-level:option', '--log-format:option', '--quiet|-q:boolean']) {
+      for (const flag of [
+        '--json:boolean',
+        '--db:option',
+        '--log-level:option',
+        '--log-format:option',
+        '--quiet|-q:boolean',
+      ]) {
         expect(c.flags, id).toContain(flag);
       }
     }
