@@ -100,8 +100,9 @@ describe('failures and cancellation on Temporal', () => {
       await waitFor(() => statusOf(stack.client.db, started.id) === 'cancelled', 'the execution to be cancelled');
       const row = stack.client.store.get(started.id);
       expect(row).toMatchObject({ status: 'cancelled', errorCode: 'CANCELLED' });
+      // The activity may still report a step or two before it notices the cancellation at its next heartbeat.
       const types = eventsOf(stack.client.db, started.id).map((e) => e.event_type);
-      expect(types.at(-1)).toBe('cancelled');
+      expect(types.filter((t) => t === 'cancelled')).toEqual(['cancelled']);
       expect(types).not.toContain('failed');
       expect(types).not.toContain('completed');
       expect(stack.client.deadLetters.list('open')).toEqual([]);
