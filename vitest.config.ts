@@ -8,7 +8,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    allowOnly: !process.env['CI'],
+    // `.only` fails the run everywhere (locally too): a focused test must never be committed by accident.
+    allowOnly: false,
     disableConsoleIntercept: true,
     env: { TZ: 'UTC', SPINE_LOG_LEVEL: 'silent' },
     globalSetup: ['tests/helpers/global-setup.ts'],

@@ -81,5 +81,6 @@ describe('a worker killed in the middle of an ingest', () => {
       stack.cleanup();
       dir.cleanup();
     }
-  });
+    // Two 300,000-row ingests and a 5 s heartbeat timeout: it waits up to 90 s for the retried run itself.
+  }, 180_000);
 });

@@ -64,12 +64,9 @@ describe('ISO date helpers', () => {
   it('throws INVALID_DATE naming the value from parseIsoDate', () => {
     expect(() => parseIsoDate('2025-02-30')).toThrow(SpineError);
     expect(() => parseIsoDate('2025-02-30')).toThrow("Invalid date: '2025-02-30'");
-    try {
-      parseIsoDate('nope', 'file_date');
-    } catch (err) {
-      expect((err as SpineError).code).toBe('INVALID_DATE');
-      expect((err as SpineError).message).toContain('file_date');
-    }
+    expect(() => parseIsoDate('nope', 'file_date')).toThrow(
+      expect.objectContaining({ code: 'INVALID_DATE', message: expect.stringContaining('file_date') as unknown }),
+    );
   });
 
   it('does day arithmetic in UTC across month and year boundaries', () => {
@@ -140,12 +137,8 @@ describe('WeekEnding helpers', () => {
     expect(() => assertFriday('2025-12-15')).toThrow(
       'week_ending must be Friday, got 2025-12-15 (Monday). Nearest Friday: 2025-12-19',
     );
-    try {
-      assertFriday('2025-12-17');
-    } catch (err) {
-      expect(err).toBeInstanceOf(SpineError);
-      expect((err as SpineError).code).toBe('INVALID_DATE');
-    }
+    expect(() => assertFriday('2025-12-17')).toThrow(SpineError);
+    expect(() => assertFriday('2025-12-17')).toThrow(expect.objectContaining({ code: 'INVALID_DATE' }));
     expect(assertFriday('2025-12-19')).toBe('2025-12-19');
   });
 
