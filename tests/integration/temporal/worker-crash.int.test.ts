@@ -20,7 +20,7 @@ describe('a worker killed in the middle of an ingest', () => {
     const stack = openTestStack(temporal(), {
       name: 'crash',
       dir,
-      env: { SPINE_HEARTBEAT_TIMEOUT_MS: '5000', SPINE_RETRY_INITIAL_MS: '100' },
+      env: { SPINE_HEARTBEAT_TIMEOUT_MS: '10000', SPINE_RETRY_INITIAL_MS: '100' },
     });
     const log = openSync(dir.join('workers.log'), 'a');
     const workerOptions = {
