@@ -229,20 +229,24 @@ export function pruneExecutions(db: Db, cutoff: string, dryRun: boolean): PruneR
   // Executions that produced a capture still on disk are kept: they are that capture's lineage.
   const scope = `FROM core_executions WHERE created_at < ? AND status NOT IN ('pending', 'running')
     AND id NOT IN (SELECT execution_id FROM core_captures WHERE status IN ('staged', 'published', 'failed'))`;
-  return db.transaction(() => {
-    const executions = (db.prepare(`SELECT COUNT(*) AS n ${scope}`).get(cutoff) as { n: number }).n;
-    const events = (
-      db
-        .prepare(`SELECT COUNT(*) AS n FROM core_execution_events WHERE execution_id IN (SELECT id ${scope})`)
-        .get(cutoff) as { n: number }
-    ).n;
-    if (!dryRun) {
-      db.prepare(`DELETE FROM core_execution_events WHERE execution_id IN (SELECT id ${scope})`).run(cutoff);
-      db.prepare(
-        `UPDATE core_executions SET parent_execution_id = NULL WHERE parent_execution_id IN (SELECT id ${scope})`,
-      ).run(cutoff);
-      db.prepare(`DELETE ${scope}`).run(cutoff);
-    }
-    return { cutoff, executions, events, dryRun };
-  })();
+  // IMMEDIATE: it counts before it deletes, and a DEFERRED transaction that reads first cannot wait for
+  // the write lock (SQLITE_BUSY at once while another connection writes).
+  return db
+    .transaction(() => {
+      const executions = (db.prepare(`SELECT COUNT(*) AS n ${scope}`).get(cutoff) as { n: number }).n;
+      const events = (
+        db
+          .prepare(`SELECT COUNT(*) AS n FROM core_execution_events WHERE execution_id IN (SELECT id ${scope})`)
+          .get(cutoff) as { n: number }
+      ).n;
+      if (!dryRun) {
+        db.prepare(`DELETE FROM core_execution_events WHERE execution_id IN (SELECT id ${scope})`).run(cutoff);
+        db.prepare(
+          `UPDATE core_executions SET parent_execution_id = NULL WHERE parent_execution_id IN (SELECT id ${scope})`,
+        ).run(cutoff);
+        db.prepare(`DELETE ${scope}`).run(cutoff);
+      }
+      return { cutoff, executions, events, dryRun };
+    })
+    .immediate();
 }

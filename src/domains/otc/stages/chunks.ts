@@ -7,6 +7,11 @@ import { lineageOf, otcCaptures } from './otc-stage-context.js';
 /** Rows written per transaction when a capture is still staged (invisible), between event-loop yields. */
 export const ROWS_PER_CHUNK = 20_000;
 
+// Every write transaction here is IMMEDIATE: it starts with the fence check (a read), and a DEFERRED
+// transaction that reads before it writes cannot wait for the write lock (SQLite returns SQLITE_BUSY at
+// once, busy timeout or not, while another connection writes). IMMEDIATE takes the lock at BEGIN and so
+// waits the busy timeout like any single write.
+
 /**
  * Writes `rows` through `write`. A staged capture is invisible to readers, so its rows can go in bounded
  * transactions with a yield in between (heartbeats and cancellation keep flowing). A published capture
@@ -20,23 +25,29 @@ export async function writeChunked<T>(
   write: (row: T) => void,
 ): Promise<void> {
   if (!staged) {
-    ctx.db.transaction(() => {
-      ctx.checkFence();
-      prepare();
-      for (const r of rows) write(r);
-    })();
+    ctx.db
+      .transaction(() => {
+        ctx.checkFence();
+        prepare();
+        for (const r of rows) write(r);
+      })
+      .immediate();
     return;
   }
-  ctx.db.transaction(() => {
-    ctx.checkFence();
-    prepare();
-  })();
+  ctx.db
+    .transaction(() => {
+      ctx.checkFence();
+      prepare();
+    })
+    .immediate();
   for (let i = 0; i < rows.length; i += ROWS_PER_CHUNK) {
     const end = Math.min(rows.length, i + ROWS_PER_CHUNK);
-    ctx.db.transaction(() => {
-      ctx.checkFence();
-      for (let j = i; j < end; j++) write(rows[j] as T);
-    })();
+    ctx.db
+      .transaction(() => {
+        ctx.checkFence();
+        for (let j = i; j < end; j++) write(rows[j] as T);
+      })
+      .immediate();
     await ctx.yieldControl();
   }
 }
@@ -84,24 +95,28 @@ export async function streamIntoCapture(
   flush: () => void,
 ): Promise<void> {
   if (!staged) {
-    ctx.db.transaction(() => {
-      ctx.checkFence();
-      clear();
-      for (const _ of compute()) flush();
-      flush();
-    })();
+    ctx.db
+      .transaction(() => {
+        ctx.checkFence();
+        clear();
+        for (const _ of compute()) flush();
+        flush();
+      })
+      .immediate();
     return;
   }
   // Every transaction that writes the capture checks this attempt still owns the run (stale attempts stop).
-  const fenced = (fn: () => void) =>
-    ctx.db.transaction(() => {
-      ctx.checkFence();
-      fn();
-    });
-  fenced(clear)();
+  const fenced = (fn: () => void): void =>
+    ctx.db
+      .transaction(() => {
+        ctx.checkFence();
+        fn();
+      })
+      .immediate();
+  fenced(clear);
   for (const _ of compute()) {
-    fenced(flush)();
+    fenced(flush);
     await ctx.yieldControl();
   }
-  fenced(flush)();
+  fenced(flush);
 }

@@ -44,10 +44,13 @@ export class RawCaptureLoader {
     this.#now = now;
     this.latestUpdate = latestUpdate;
     this.#writer = new RawWriter(db, row);
-    this.#load = db.transaction((batch: ParsedBatch) => {
+    const load = db.transaction((batch: ParsedBatch) => {
       fence();
       this.#loadBatch(batch);
     });
+    // IMMEDIATE: the transaction reads (the fence) before it writes, and a DEFERRED one that does so
+    // fails with SQLITE_BUSY at once, without the busy timeout, whenever another connection is writing.
+    this.#load = (batch) => load.immediate(batch);
   }
 
   load(batch: ParsedBatch): void {
