@@ -153,7 +153,8 @@ export function toSpineError(err: unknown): SpineError {
   return new SpineError(ErrorCodes.INTERNAL_ERROR, message, { cause: err });
 }
 
-function valueOutOfRange(message: string, cause: unknown): SpineError {
+/** A value computed from the input that does not fit SQLite (fatal, the same data fails the same way). */
+export function valueOutOfRange(message: string, cause?: unknown): SpineError {
   return new SpineError(
     ErrorCodes.SOURCE_ERROR,
     `VALUE_OUT_OF_RANGE: a value computed from the input is too big for SQLite (an integer outside the 64-bit range, or an oversized text): ${message}`,

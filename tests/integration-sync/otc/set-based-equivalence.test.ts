@@ -612,6 +612,26 @@ describe('set-based stages agree with the pure calculations', () => {
     expect(spine.message).toMatch(/^VALUE_OUT_OF_RANGE: /);
     expect(select(db, `SELECT COUNT(*) FROM ${T.symbolSummary} WHERE capture_id = ?`, c.captureId)).toEqual([['0']]);
   });
+
+  it('fails with VALUE_OUT_OF_RANGE when only a venue total (over several symbols) leaves the 64-bit range', async () => {
+    const c = newCapture(db, 'OTC', 'staged');
+    const insert = db.prepare(
+      `INSERT INTO ${T.raw} (record_hash, week_ending, tier, tier_text, symbol, mpid, total_shares, total_trades,
+         source_file, source_line, ingested_at, execution_id, batch_id, captured_at, capture_id)
+       VALUES (?, ?, 'OTC', 'OTC', ?, 'OTCN', ?, 1, 'f.psv', ?, 'now', 'e', 'b', 'at', ?)`,
+    );
+    insert.run('h1', WEEK, 'AAA', 2n ** 62n, 2, c.captureId);
+    insert.run('h2', WEEK, 'BBB', 2n ** 62n, 3, c.captureId);
+    const ctx = stageContext(db, c);
+    await normalizeStage(ctx, { standalone: false });
+    await aggregateStage(ctx, { standalone: false });
+
+    const err = await venueShareStage(ctx).catch((e: unknown) => e);
+
+    const spine = toSpineError(err);
+    expect(spine.code).toBe('SOURCE_ERROR');
+    expect(spine.message).toMatch(/^VALUE_OUT_OF_RANGE: .*venue OTCN/);
+  });
 });
 
 describe('set-based stages agree with the pure calculations on the real FINRA weeks', () => {

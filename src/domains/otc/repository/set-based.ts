@@ -10,6 +10,7 @@
  * IEEE division of the two counts rounded to doubles, which is what `divideCounts` does.
  */
 import type { Db } from '../../../core/db/open-database.js';
+import { valueOutOfRange } from '../../../core/errors.js';
 import { MAX_MPID_LENGTH, MAX_SYMBOL_LENGTH } from '../calculations/normalize.js';
 import { HHI_SLACK } from '../calculations/quality.js';
 import type { HhiStats } from '../calculations/quality.js';
@@ -227,28 +228,44 @@ export interface VenueTotalRow extends VenueTotal {
  * Per venue of the capture: exact volume and trade totals and symbol count, in first-appearance order of
  * the (symbol, MPID)-ordered rows (a venue first appears at its smallest symbol), which is the order
  * `rankVenueTotals` keeps for ties. The venue name is the first non-empty one in that order.
+ *
+ * A GROUP BY mpid would sort the capture's million rows by venue (the index is by symbol). Instead one
+ * pass in index order upserts each row into a per-connection temp table of a few dozen venues, about
+ * twice as fast (bench/ingest). `+` on integers turns into a REAL when it overflows 64 bits, so a total
+ * that is not an INTEGER afterwards is reported as the overflow it is.
  */
 export function venueTotals(db: Db, captureId: string, weekEnding: string, tier: Tier): VenueTotalRow[] {
+  db.exec(
+    `CREATE TEMP TABLE IF NOT EXISTS otc_venue_totals (mpid TEXT PRIMARY KEY, volume INTEGER NOT NULL,
+       trades INTEGER NOT NULL, symbols INTEGER NOT NULL, first_symbol TEXT NOT NULL, venue_name TEXT)`,
+  );
+  db.exec('DELETE FROM temp.otc_venue_totals');
+  db.prepare(
+    `INSERT INTO temp.otc_venue_totals (mpid, volume, trades, symbols, first_symbol, venue_name)
+     SELECT mpid, total_shares, total_trades, 1, symbol, venue_name FROM ${T.venueVolume}
+     WHERE capture_id = ? ORDER BY symbol, mpid
+     ON CONFLICT (mpid) DO UPDATE SET volume = volume + excluded.volume, trades = trades + excluded.trades,
+       symbols = symbols + 1,
+       venue_name = CASE WHEN venue_name IS NULL OR venue_name = '' THEN excluded.venue_name ELSE venue_name END`,
+  ).run(captureId);
   const rows = db
     .prepare(
-      `SELECT mpid, SUM(total_shares) AS volume, SUM(total_trades) AS trades, COUNT(*) AS symbols,
-         MIN(symbol) AS first_symbol, venue_name
-       FROM ${T.venueVolume} WHERE capture_id = ? GROUP BY mpid ORDER BY first_symbol, mpid`,
+      `SELECT mpid, volume, trades, symbols, NULLIF(venue_name, '') AS venue_name,
+         typeof(volume) = 'integer' AND typeof(trades) = 'integer' AS exact
+       FROM temp.otc_venue_totals ORDER BY first_symbol, mpid`,
     )
     .safeIntegers(true)
-    .all(captureId) as {
+    .all() as {
     mpid: string;
-    volume: bigint;
-    trades: bigint;
+    volume: bigint | number;
+    trades: bigint | number;
     symbols: bigint;
     venue_name: string | null;
+    exact: bigint;
   }[];
-  const firstNamed = db
-    .prepare(
-      `SELECT venue_name FROM ${T.venueVolume} WHERE capture_id = ? AND mpid = ? AND venue_name <> ''
-       ORDER BY symbol LIMIT 1`,
-    )
-    .pluck();
+  db.exec('DELETE FROM temp.otc_venue_totals');
+  const overflow = rows.find((r) => r.exact !== 1n);
+  if (overflow) throw valueOutOfRange(`integer overflow: the totals of venue ${overflow.mpid} exceed 64 bits`);
   return rows.map((r) => ({
     weekEnding,
     tier,
@@ -256,8 +273,7 @@ export function venueTotals(db: Db, captureId: string, weekEnding: string, tier:
     totalVolume: fromSqlInteger(r.volume),
     totalTrades: fromSqlInteger(r.trades),
     symbolCount: Number(r.symbols),
-    // The first row's name; only when it is empty does another row have to be looked up (rare).
-    venueName: r.venue_name ? r.venue_name : ((firstNamed.get(captureId, r.mpid) as string | undefined) ?? null),
+    venueName: r.venue_name,
   }));
 }
 
