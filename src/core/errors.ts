@@ -111,6 +111,8 @@ const TRANSIENT_ERRNO = new Set([
 
 /** better-sqlite3's RangeError for a bound bigint beyond 64 bits (or a string/buffer over SQLite's limit). */
 const SQLITE_TOO_BIG = /bound string, buffer, or bigint is too big/;
+/** SQLite's SUM() over INTEGER values whose exact total leaves the 64-bit range (set-based calculations). */
+const SQLITE_INTEGER_OVERFLOW = /^integer overflow$/;
 
 function codeOf(err: unknown): string {
   if (!(err instanceof Error)) return '';
@@ -125,7 +127,8 @@ function codeOf(err: unknown): string {
  * is what the taxonomy classifies:
  * - SQLITE_BUSY / SQLITE_LOCKED → DATABASE_BUSY, SQLITE_IOERR → IO_ERROR (transient: another writer, a
  *   disk hiccup); SQLITE_TOOBIG → SOURCE_ERROR; any other SQLite error (constraint, schema, read-only,
- *   corrupt) → DATABASE_ERROR, which fails the same way every time;
+ *   corrupt) → DATABASE_ERROR, which fails the same way every time; SQLite's `integer overflow` (a SUM in
+ *   a set-based calculation beyond the 64-bit range) → SOURCE_ERROR with rule VALUE_OUT_OF_RANGE;
  * - errno codes in TRANSIENT_ERRNO (on the error or its `cause`) → IO_ERROR;
  * - better-sqlite3 refusing a value too big to bind (an integer beyond the 64-bit range that the input's
  *   counts added up to) → SOURCE_ERROR with rule VALUE_OUT_OF_RANGE: the same data fails the same way;
@@ -141,6 +144,7 @@ export function toSpineError(err: unknown): SpineError {
       return new SpineError(ErrorCodes.DATABASE_BUSY, message, { cause: err, details });
     if (code.startsWith('SQLITE_IOERR')) return new SpineError(ErrorCodes.IO_ERROR, message, { cause: err, details });
     if (code === 'SQLITE_TOOBIG') return valueOutOfRange(message, err);
+    if (code === 'SQLITE_ERROR' && SQLITE_INTEGER_OVERFLOW.test(message)) return valueOutOfRange(message, err);
     return new SpineError(ErrorCodes.DATABASE_ERROR, message, { cause: err, details });
   }
   if (TRANSIENT_ERRNO.has(code))
@@ -149,7 +153,8 @@ export function toSpineError(err: unknown): SpineError {
   return new SpineError(ErrorCodes.INTERNAL_ERROR, message, { cause: err });
 }
 
-function valueOutOfRange(message: string, cause: unknown): SpineError {
+/** A value computed from the input that does not fit SQLite (fatal, the same data fails the same way). */
+export function valueOutOfRange(message: string, cause?: unknown): SpineError {
   return new SpineError(
     ErrorCodes.SOURCE_ERROR,
     `VALUE_OUT_OF_RANGE: a value computed from the input is too big for SQLite (an integer outside the 64-bit range, or an oversized text): ${message}`,

@@ -84,3 +84,57 @@ export function validateRecord(rec: NormalizeInput, opts: NormalizeOptions = {})
   if (reasons.length > 0 || tier === null) return { ok: false, reasons };
   return { ok: true, tier, symbol, mpid };
 }
+
+/** A reject's reason_detail: every reason as `CODE: text`, joined by "; " (its reason_code is the first). */
+export function reasonsDetail(reasons: readonly RejectReason[]): string {
+  return reasons.map((x) => `${x.code}: ${x.text}`).join('; ');
+}
+
+/** The KEY_COLLISION detail of a row whose cleaned key an earlier line (`firstLine`) already has. */
+export function keyCollisionDetail(rawSymbol: string, symbol: string, mpid: string, firstLine: number | null): string {
+  return `${RejectCodes.KEY_COLLISION}: symbol '${rawSymbol}' cleans to ${symbol}, which line ${String(firstLine)} already has for MPID ${mpid}`;
+}
+
+/** A raw row as the normalize stage sees it: the validated fields plus its source line. */
+export interface CaptureRowInput extends NormalizeInput {
+  readonly line: number | null;
+}
+
+export interface CaptureNormalization<T> {
+  /** Rows that become venue_volume rows, with their cleaned key, in input order. */
+  readonly accepted: { readonly row: T; readonly symbol: string; readonly mpid: string }[];
+  /** NORMALIZE rejects in input order: the first reason's code and the detail text. */
+  readonly rejects: { readonly row: T; readonly code: string; readonly detail: string }[];
+}
+
+/**
+ * The normalize stage's definition for one capture's raw rows, given in line order: `validateRecord` on
+ * each (the capture's tier expected), then cleaning collisions — the first line of a cleaned (symbol,
+ * MPID) wins and every later line is a KEY_COLLISION reject naming it (AA$PL after AAPL). The stage runs
+ * this set-based in SQLite for rows that need no cleaning and row by row for the rest; a property test
+ * (tests/integration-sync/otc/set-based-equivalence.test.ts) holds both to this function.
+ */
+export function normalizeCaptureRows<T extends CaptureRowInput>(
+  rows: Iterable<T>,
+  tier: Tier,
+): CaptureNormalization<T> {
+  const accepted: { row: T; symbol: string; mpid: string }[] = [];
+  const rejects: { row: T; code: string; detail: string }[] = [];
+  const seen = new Map<string, number | null>();
+  for (const row of rows) {
+    const v = validateRecord(row, { expectedTier: tier });
+    if (!v.ok) {
+      rejects.push({ row, code: v.reasons[0]?.code ?? RejectCodes.INVALID_TIER, detail: reasonsDetail(v.reasons) });
+      continue;
+    }
+    const key = `${v.symbol}\u001f${v.mpid}`;
+    if (seen.has(key)) {
+      const detail = keyCollisionDetail(row.symbol, v.symbol, v.mpid, seen.get(key) ?? null);
+      rejects.push({ row, code: RejectCodes.KEY_COLLISION, detail });
+      continue;
+    }
+    seen.set(key, row.line);
+    accepted.push({ row, symbol: v.symbol, mpid: v.mpid });
+  }
+  return { accepted, rejects };
+}

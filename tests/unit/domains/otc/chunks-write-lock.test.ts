@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../../src/core/db/open-database.js';
 import type { StageContext } from '../../../../src/core/pipeline/types.js';
-import { streamIntoCapture, writeChunked } from '../../../../src/domains/otc/stages/chunks.js';
+import { inCapture, writeChunked } from '../../../../src/domains/otc/stages/chunks.js';
 import { openTempDb, tempDir } from '../../../helpers/tmp-db.js';
 import type { TempDir } from '../../../helpers/tmp-db.js';
 
@@ -72,21 +72,16 @@ describe('fenced chunk writes while another connection writes', () => {
     expect(count()).toBe(4);
   });
 
-  it.each([true, false])('streamIntoCapture (staged %s) waits for the lock and writes every row', async (staged) => {
+  it.each([true, false])('inCapture (staged %s) waits for the lock and writes every row', async (staged) => {
     holder = await holdWriteLock(setup(), 300);
     const insert = db.prepare('INSERT INTO t VALUES (?)');
-    let buffered: number[] = [];
-    function* compute(): Generator<void> {
+    function* work(): Generator<void, void, undefined> {
       for (const x of [1, 2, 3]) {
-        buffered.push(x);
+        insert.run(x);
         yield;
       }
     }
-    const flush = (): void => {
-      for (const x of buffered) insert.run(x);
-      buffered = [];
-    };
-    await streamIntoCapture(stageContext(db), staged, () => undefined, compute, flush);
+    await inCapture(stageContext(db), staged, work);
     expect(count()).toBe(4);
   });
 });
