@@ -107,8 +107,8 @@ export const backfillPipeline: PipelineDefinition = {
   params: [
     P.tierRequired,
     { name: 'source_dir', type: 'path', required: true, mustExist: true, description: 'Folder with the weekly files' },
-    { name: 'from_week', type: 'date', description: 'First week (a Friday); with to_week' },
-    { name: 'to_week', type: 'date', description: 'Last week (a Friday); with from_week' },
+    { name: 'from_week', type: 'date', friday: true, description: 'First week (a Friday); with to_week' },
+    { name: 'to_week', type: 'date', friday: true, description: 'Last week (a Friday); with from_week' },
     { name: 'weeks_back', type: 'int', min: 1, description: 'Or: this many weeks ending at as_of (default 6)' },
     { name: 'as_of', type: 'date', description: 'Reference date for weeks_back (default today, UTC)' },
     {
