@@ -23,8 +23,8 @@ export interface TableOptions {
 }
 
 const GAP = 2;
-/** Text columns are never shortened below this (or their natural width when smaller). */
-const MIN_TEXT = 8;
+/** Free-text columns are never shortened below this (nor below their header, nor their natural width). */
+const MIN_TEXT = 12;
 
 let wide = false;
 
@@ -58,11 +58,14 @@ interface Fitted {
   readonly shortened: boolean;
 }
 
-/** Shortens the widest text column one character at a time, then hides columns from the right. */
-function fit(headers: readonly string[], natural: readonly number[], text: readonly boolean[], max: number | null): Fitted {
+/**
+ * Makes a table fit `max` characters: first shortens free-text columns (names, messages: values with
+ * spaces), widest first; then hides columns from the right; identifiers, dates and numbers are never cut.
+ */
+function fit(headers: readonly string[], natural: readonly number[], freeText: readonly boolean[], max: number | null): Fitted {
   const widths = [...natural];
   if (max === null || lineWidth(widths) <= max) return { widths, hidden: [], shortened: false };
-  const floor = natural.map((w, i) => (text[i] ? Math.min(w, MIN_TEXT) : w));
+  const floor = natural.map((w, i) => (freeText[i] ? Math.min(w, Math.max(MIN_TEXT, (headers[i] ?? '').length)) : w));
   let shortened = false;
   while (lineWidth(widths) > max) {
     let pick = -1;
@@ -92,10 +95,11 @@ export function renderTable<R>(rows: readonly R[], columns: readonly Column<R>[]
   const natural = columns.map((c, i) => Math.max(c.header.length, ...text.map((r) => (r[i] ?? '').length)));
   const max = options.width === undefined ? tableWidth() : options.width;
   const right = formats.map(isRightAligned);
+  const freeText = formats.map((f, i) => f.kind === 'text' && text.some((r) => /\s/.test(r[i] ?? '')));
   const { widths, hidden, shortened } = fit(
     columns.map((c) => c.header),
     natural,
-    right.map((r) => !r),
+    freeText,
     max,
   );
   const line = (vals: readonly string[]): string =>
@@ -119,7 +123,7 @@ export function renderTable<R>(rows: readonly R[], columns: readonly Column<R>[]
     );
   }
   if (hidden.length > 0) {
-    out.push(`(${hidden.length} column${hidden.length === 1 ? '' : 's'} hidden to fit ${max} characters: ${hidden.join(', ')}; --wide shows them)`);
+    out.push(`(${hidden.length} column${hidden.length === 1 ? '' : 's'} hidden to fit ${max} characters: ${hidden.join(', ')}; --wide shows ${hidden.length === 1 ? 'it' : 'them'})`);
   } else if (shortened) {
     out.push(`(long values shortened with … to fit ${max} characters; --wide shows them in full)`);
   }

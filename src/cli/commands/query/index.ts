@@ -19,7 +19,8 @@ Tables show ${TABLE_ROWS} rows (--all for every row) with shares as percentages;
 every row and column, shares as fractions of 1.`;
   static override examples = [
     '<%= config.bin %> query otc.summary --week=2025-12-19 --as-of=latest',
-    '<%= config.bin %> query otc.venue_share --week 2025-12-12 --tier otc --as-of 2h',
+    '<%= config.bin %> query otc.venue_share --week 2025-12-12 --tier otc --as-of now',
+    '<%= config.bin %> query otc.venue_share --week 2025-12-12 --tier otc --as-of 7d   # as this database knew it a week ago (exit 2 if it knew nothing yet)',
     '<%= config.bin %> query otc.hhi --week 2025-12-12 --published-as-of 2025-12-20',
     '<%= config.bin %> query otc.summary --from 2025-12-12 --to 2025-12-19 --symbol AABB --format csv',
     '<%= config.bin %> query rejects --as-of <capture-id>',
