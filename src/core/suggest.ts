@@ -34,9 +34,11 @@ export function closestNames(typed: string, candidates: readonly string[], max =
     const limit = Math.max(2, Math.floor(Math.min(typedTail.length, tail.length) / 3));
     return { c, score: contains ? Math.min(dist, 1) : dist, limit };
   });
-  return scored
-    .filter((s) => s.score <= s.limit)
-    .sort((a, b) => a.score - b.score || a.c.localeCompare(b.c))
+  const close = scored.filter((s) => s.score <= s.limit).sort((a, b) => a.score - b.score || a.c.localeCompare(b.c));
+  // Only the best: `--fiel` suggests --file (1 edit), not also --tier (2 edits).
+  const best = close[0]?.score;
+  return close
+    .filter((s) => s.score === best)
     .slice(0, max)
     .map((s) => s.c);
 }

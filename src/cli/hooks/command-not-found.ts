@@ -10,8 +10,10 @@ const hook: Hook<'command_not_found'> = async function (opts) {
   const sameTopic = ids.filter((id) => id.startsWith(`${topic} `));
   const close = closestNames(typed, sameTopic.length > 0 ? sameTopic : ids, 2);
   const suggestion = close.length > 0 ? ` Did you mean ${close.map((c) => `spine ${c}`).join(' or ')}?` : '';
+  // Our error format (one line, exit 2 like every invalid request), not oclif's wrapped banner.
+  process.stderr.write(`Error [INVALID_PARAMS]: Unknown command 'spine ${typed}'.${suggestion}\nHint: spine --help\n`);
   await Promise.resolve();
-  this.error(`Command '${typed}' not found.${suggestion} See spine --help.`, { exit: 2 });
+  this.exit(2);
 };
 
 export default hook;
