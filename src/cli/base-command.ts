@@ -162,10 +162,8 @@ export abstract class SpineCommand<T> extends Command {
     const ctor = this.constructor as typeof Command;
     const names = Object.keys({ ...ctor.baseFlags, ...ctor.flags }).map((n) => `--${n}`);
     const name = typed.split('=')[0] ?? typed;
-    return new SpineError(
-      ErrorCodes.INVALID_PARAMS,
-      `Unknown flag ${name}.${didYouMean(name, names, (s) => s)}`,
-      { details: { flag: name, hint: `spine ${this.id?.replaceAll(':', ' ') ?? ''} --help` } },
-    );
+    return new SpineError(ErrorCodes.INVALID_PARAMS, `Unknown flag ${name}.${didYouMean(name, names, (s) => s)}`, {
+      details: { flag: name, hint: `spine ${this.id?.replaceAll(':', ' ') ?? ''} --help` },
+    });
   }
 }

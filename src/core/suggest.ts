@@ -30,7 +30,8 @@ export function closestNames(typed: string, candidates: readonly string[], max =
     const lc = c.toLowerCase();
     const tail = lc.slice(lc.lastIndexOf('.') + 1);
     const dist = Math.min(editDistance(t, lc), editDistance(typedTail, tail));
-    const contains = typedTail.length >= 3 && (tail.includes(typedTail) || (typedTail.includes(tail) && tail.length >= 3));
+    const contains =
+      typedTail.length >= 3 && (tail.includes(typedTail) || (typedTail.includes(tail) && tail.length >= 3));
     const limit = Math.max(2, Math.floor(Math.min(typedTail.length, tail.length) / 3));
     return { c, score: contains ? Math.min(dist, 1) : dist, limit };
   });

@@ -13,7 +13,6 @@ import type { TempDir } from '../helpers/tmp-db.js';
 
 const WEEK = 'finra.otc_transparency.week';
 const W1 = 'data/samples/finra_otc_weekly_otc_20251215.csv';
-const W2 = 'data/samples/finra_otc_weekly_otc_20251222.csv';
 
 interface ErrorJson {
   readonly error: { code: string; message: string; exitCode: number; details: Record<string, unknown> };
@@ -60,7 +59,17 @@ describe('requests that can be refused without reading data', () => {
     ],
     [
       'a backfill range that does not start on a Friday',
-      ['run', 'finra.otc_transparency.backfill_range', '--tier', 'otc', 'source_dir=data/samples', '--from', '2025-12-11', '--to', '2025-12-19'],
+      [
+        'run',
+        'finra.otc_transparency.backfill_range',
+        '--tier',
+        'otc',
+        'source_dir=data/samples',
+        '--from',
+        '2025-12-11',
+        '--to',
+        '2025-12-19',
+      ],
       /Invalid --from: must be Friday, got 2025-12-11 \(Thursday\)/,
     ],
   ];
@@ -85,7 +94,9 @@ describe('requests that can be refused without reading data', () => {
     const dataset = runCli(['query', 'otc.sumary'], { dbPath });
 
     expect(cmd.code).toBe(2);
-    expect(cmd.stderr).toContain("Error [INVALID_PARAMS]: Unknown command 'spine executions lst'. Did you mean spine executions list?");
+    expect(cmd.stderr).toContain(
+      "Error [INVALID_PARAMS]: Unknown command 'spine executions lst'. Did you mean spine executions list?",
+    );
     expect(dataset.code).toBe(2);
     expect(dataset.stderr).toContain("Unknown dataset 'otc.sumary'. Did you mean otc.summary?");
   });
@@ -96,7 +107,12 @@ describe('a person at a terminal', () => {
   function onTerminal(args: readonly string[], dbPath: string): { code: number | null; out: string } {
     const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
     const env = cliEnv({ SPINE_DATABASE_PATH: dbPath }, { SPINE_LOG_LEVEL: undefined, SPINE_LOG_FORMAT: undefined });
-    const res = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });
+    const res = spawnSync('script', ['-qec', command, '/dev/null'], {
+      cwd: REPO_ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     if (res.error) throw res.error;
     return { code: res.status, out: res.stdout };
   }
@@ -108,6 +124,7 @@ describe('a person at a terminal', () => {
 
     expect(res.code, res.out).toBe(0);
     expect(res.out).not.toMatch(/"level":"info"|INFO {2}/);
+    // eslint-disable-next-line no-control-regex -- the terminal's erase-line sequence is the point
     expect(res.out).toMatch(/\r\x1b\[2K\S week · stage 1\/7 ingest · \d[\d,]*\/5,328 rows · 0:\d\d/);
     expect(res.out).toMatch(/week · stage 7\/7 publish/);
     expect(res.out).toMatch(/Status: {5}✓ Completed/);
@@ -153,7 +170,17 @@ describe('the progress of a backfill counts weeks', () => {
 
   beforeAll(() => {
     dbPath = dir.join('backfill.db');
-    const args = ['run', 'finra.otc_transparency.backfill_range', '--tier', 'otc', 'source_dir=data/samples', '--from', '2025-12-12', '--to', '2025-12-19'];
+    const args = [
+      'run',
+      'finra.otc_transparency.backfill_range',
+      '--tier',
+      'otc',
+      'source_dir=data/samples',
+      '--from',
+      '2025-12-12',
+      '--to',
+      '2025-12-19',
+    ];
     const res = runCli(args, { dbPath, env: { SPINE_PROGRESS: 'always' }, timeoutMs: 120_000 });
     expect(res.code, res.stderr).toBe(0);
     backfill = { stderr: res.stderr, id: /Execution: {2}(\S+)/.exec(res.stdout)?.[1] ?? '' };
@@ -165,7 +192,10 @@ describe('the progress of a backfill counts weeks', () => {
   });
 
   it('in executions watch: the same line on a terminal, one line per week otherwise', () => {
-    const live = runCli(['executions', 'watch', backfill.id.slice(0, 8)], { dbPath, env: { SPINE_PROGRESS: 'always' } });
+    const live = runCli(['executions', 'watch', backfill.id.slice(0, 8)], {
+      dbPath,
+      env: { SPINE_PROGRESS: 'always' },
+    });
     const plain = runCli(['executions', 'watch', backfill.id.slice(0, 8)], { dbPath });
 
     expect(live.code, live.stderr).toBe(0);
@@ -243,9 +273,17 @@ describe('integers beyond 2^53', () => {
     const table = runCli(['query', 'otc.venue_volume', '--week', '2025-12-12'], { dbPath });
     const csv = runCli(['query', 'otc.venue_volume', '--week', '2025-12-12', '--format', 'csv'], { dbPath });
     const json = runCli(['query', 'otc.summary', '--week', '2025-12-12', '--json'], { dbPath });
-    const sql = runCli(['query', 'sql', 'SELECT total_shares FROM finra_otc_transparency_venue_volume ORDER BY total_shares DESC', '--json'], {
-      dbPath,
-    });
+    const sql = runCli(
+      [
+        'query',
+        'sql',
+        'SELECT total_shares FROM finra_otc_transparency_venue_volume ORDER BY total_shares DESC',
+        '--json',
+      ],
+      {
+        dbPath,
+      },
+    );
 
     expect(table.stdout).toMatch(/^BIGA +OTCN .* 9,007,199,254,740,993 +9,007,199,254,740,993 /m);
     expect(csv.stdout).toContain(',9007199254740993,9007199254740993,');

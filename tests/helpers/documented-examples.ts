@@ -41,7 +41,12 @@ function readmeExamples(commandIds: readonly string[]): DocExample[] {
       for (const l of block.lines) {
         const source = `README.md:${l.n}`;
         if (!l.text.startsWith('spine ')) {
-          out.push({ source, text: l.text, commandId: '', skip: 'a set-up step: the test runs the built bin/run.js as `spine`' });
+          out.push({
+            source,
+            text: l.text,
+            commandId: '',
+            skip: 'a set-up step: the test runs the built bin/run.js as `spine`',
+          });
         } else {
           out.push({
             source,
@@ -69,7 +74,9 @@ function helpExamples(): DocExample[] {
   const out: DocExample[] = [];
   for (const id of ids) {
     for (const raw of manifest.commands[id]?.examples ?? []) {
-      const text = raw.replaceAll('<%= config.bin %>', 'spine').replaceAll('<%= command.id %>', id.replaceAll(':', ' '));
+      const text = raw
+        .replaceAll('<%= config.bin %>', 'spine')
+        .replaceAll('<%= command.id %>', id.replaceAll(':', ' '));
       const background =
         /^(dev|schedules)(:|$)/.test(id) || id === 'worker' || /--async\b|needs spine dev up/.test(text);
       out.push({
@@ -83,7 +90,10 @@ function helpExamples(): DocExample[] {
   return out;
 }
 
-export function pipelineExamples(describe: (name: string) => { examples: readonly string[] }, names: readonly string[]): DocExample[] {
+export function pipelineExamples(
+  describe: (name: string) => { examples: readonly string[] },
+  names: readonly string[],
+): DocExample[] {
   return names.flatMap((name) =>
     describe(name).examples.map((text) => ({
       source: `spine pipelines describe ${name}`,
@@ -167,9 +177,15 @@ export function fillPlaceholders(text: string, outputs: readonly string[]): stri
   return text.replace(/<([a-z-]+)>/g, (whole, name: string) => {
     switch (name) {
       case 'execution-id':
-        return need(name, newest((o) => (EXECUTION_ROW.exec(o) ?? UUID.exec(o))?.[1]));
+        return need(
+          name,
+          newest((o) => (EXECUTION_ROW.exec(o) ?? UUID.exec(o))?.[1]),
+        );
       case 'capture-id':
-        return need(name, newest((o) => (CAPTURE_ID.exec(o) ?? /^([0-9a-f]{6}) {2,}\d{4}-/m.exec(o))?.[1]));
+        return need(
+          name,
+          newest((o) => (CAPTURE_ID.exec(o) ?? /^([0-9a-f]{6}) {2,}\d{4}-/m.exec(o))?.[1]),
+        );
       case 'new-capture':
       case 'old-capture': {
         const rows = newest((o) => {
@@ -180,7 +196,10 @@ export function fillPlaceholders(text: string, outputs: readonly string[]): stri
         return (name === 'new-capture' ? newer : older) ?? whole;
       }
       case 'dead-letter-id':
-        return need(name, newest((o) => DEAD_LETTER_ROW.exec(o)?.[1]));
+        return need(
+          name,
+          newest((o) => DEAD_LETTER_ROW.exec(o)?.[1]),
+        );
       default:
         return whole;
     }

@@ -62,7 +62,12 @@ interface Fitted {
  * Makes a table fit `max` characters: first shortens free-text columns (names, messages: values with
  * spaces), widest first; then hides columns from the right; identifiers, dates and numbers are never cut.
  */
-function fit(headers: readonly string[], natural: readonly number[], freeText: readonly boolean[], max: number | null): Fitted {
+function fit(
+  headers: readonly string[],
+  natural: readonly number[],
+  freeText: readonly boolean[],
+  max: number | null,
+): Fitted {
   const widths = [...natural];
   if (max === null || lineWidth(widths) <= max) return { widths, hidden: [], shortened: false };
   const floor = natural.map((w, i) => (freeText[i] ? Math.min(w, Math.max(MIN_TEXT, (headers[i] ?? '').length)) : w));
@@ -90,7 +95,12 @@ export function renderTable<R>(rows: readonly R[], columns: readonly Column<R>[]
   const shown = options.limit !== undefined ? rows.slice(0, options.limit) : rows;
   const values = shown.map((r) => columns.map((c) => c.get(r)));
   // The format is decided on the rows shown, so the column reads the same from top to bottom.
-  const formats = columns.map((c, i) => columnFormat(c.header, values.map((r) => r[i])));
+  const formats = columns.map((c, i) =>
+    columnFormat(
+      c.header,
+      values.map((r) => r[i]),
+    ),
+  );
   const text = values.map((r) => r.map((v, i) => formatCell(v, formats[i] ?? { kind: 'text', decimals: 0 })));
   const natural = columns.map((c, i) => Math.max(c.header.length, ...text.map((r) => (r[i] ?? '').length)));
   const max = options.width === undefined ? tableWidth() : options.width;
@@ -123,7 +133,9 @@ export function renderTable<R>(rows: readonly R[], columns: readonly Column<R>[]
     );
   }
   if (hidden.length > 0) {
-    out.push(`(${hidden.length} column${hidden.length === 1 ? '' : 's'} hidden to fit ${max} characters: ${hidden.join(', ')}; --wide shows ${hidden.length === 1 ? 'it' : 'them'})`);
+    out.push(
+      `(${hidden.length} column${hidden.length === 1 ? '' : 's'} hidden to fit ${max} characters: ${hidden.join(', ')}; --wide shows ${hidden.length === 1 ? 'it' : 'them'})`,
+    );
   } else if (shortened) {
     out.push(`(long values shortened with … to fit ${max} characters; --wide shows them in full)`);
   }

@@ -17,8 +17,7 @@ interface Row {
 export function resolveCaptureId(db: Db, typed: string): string {
   const text = typed.trim();
   const exact = db.prepare('SELECT capture_id FROM core_captures WHERE capture_id = ?').get(text) as
-    | { capture_id: string }
-    | undefined;
+    { capture_id: string } | undefined;
   if (exact) return exact.capture_id;
   if (text.length < MIN_ID_FRAGMENT) throw idTooShort('Capture', text);
   const rows = db

@@ -114,8 +114,7 @@ export function resolveDeadLetterId(db: Db, typed: string): number {
   const text = typed.trim().replace(/^#/, '');
   if (/^\d+$/.test(text)) {
     const row = db.prepare('SELECT id FROM core_dead_letters WHERE id = ?').get(Number(text)) as
-      | { id: number }
-      | undefined;
+      { id: number } | undefined;
     if (!row) throw idNotFound('Dead letter', typed, 'spine dlq list --status all');
     return row.id;
   }
@@ -125,7 +124,13 @@ export function resolveDeadLetterId(db: Db, typed: string): number {
       `SELECT id, execution_id, pipeline, stage, status FROM core_dead_letters
        WHERE execution_id >= ? AND execution_id < ? ORDER BY id DESC`,
     )
-    .all(text, `${text}\uffff`) as { id: number; execution_id: string; pipeline: string; stage: string; status: string }[];
+    .all(text, `${text}\uffff`) as {
+    id: number;
+    execution_id: string;
+    pipeline: string;
+    stage: string;
+    status: string;
+  }[];
   return Number(
     pickOne(
       'Dead letter',

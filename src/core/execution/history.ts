@@ -95,9 +95,7 @@ export function resolveExecutionId(db: Db, idOrPrefix: string): string {
   const text = idOrPrefix.trim();
   if (text.length < MIN_ID_FRAGMENT) throw idTooShort('Execution', text);
   const rows = db
-    .prepare(
-      `SELECT id, pipeline, status, created_at FROM core_executions WHERE id >= ? AND id < ? ORDER BY id`,
-    )
+    .prepare(`SELECT id, pipeline, status, created_at FROM core_executions WHERE id >= ? AND id < ? ORDER BY id`)
     .all(text, `${text}\uffff`) as { id: string; pipeline: string; status: string; created_at: string }[];
   const exact = rows.find((r) => r.id === text);
   if (exact) return exact.id;

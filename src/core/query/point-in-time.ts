@@ -38,7 +38,8 @@ export function parseAsOf(value: string | undefined, publishedAsOf?: string, now
   }
   const v = value?.trim();
   if (!v || v === 'latest') return { kind: 'latest' };
-  if (isRelativeInstant(v)) return { kind: 'instant', capturedAt: formatCapturedAt(new Date(parseInstant('as-of', v, now))) };
+  if (isRelativeInstant(v))
+    return { kind: 'instant', capturedAt: formatCapturedAt(new Date(parseInstant('as-of', v, now))) };
   if (/^\d{4}-\d{2}-\d{2}(T|$)/.test(v)) {
     const text = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T23:59:59.999Z` : v;
     const t = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`);

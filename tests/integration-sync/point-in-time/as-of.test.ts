@@ -184,7 +184,6 @@ describe('spine query as of an instant, a capture id or a source date', () => {
     expect(human.stderr).toContain('Hint: --published-as-of 2025-12-14');
   });
 
-
   it('answers --published-as-of from the newest capture whose source update date is on or before it', () => {
     const first = ok(query('otc.summary', '--week', WEEK, '--published-as-of', '2025-12-21', '--top', '1', '--json'));
     const second = ok(

@@ -6,10 +6,22 @@ const NOW = new Date('2026-01-10T12:00:00.000Z');
 
 describe('--as-of forms', () => {
   it('reads now and durations back from now, as --since does', () => {
-    expect(parseAsOf('now', undefined, NOW)).toEqual({ kind: 'instant', capturedAt: '2026-01-10T12:00:00.000000+00:00' });
-    expect(parseAsOf('2h', undefined, NOW)).toEqual({ kind: 'instant', capturedAt: '2026-01-10T10:00:00.000000+00:00' });
-    expect(parseAsOf('7d', undefined, NOW)).toEqual({ kind: 'instant', capturedAt: '2026-01-03T12:00:00.000000+00:00' });
-    expect(parseAsOf('90m', undefined, NOW)).toEqual({ kind: 'instant', capturedAt: '2026-01-10T10:30:00.000000+00:00' });
+    expect(parseAsOf('now', undefined, NOW)).toEqual({
+      kind: 'instant',
+      capturedAt: '2026-01-10T12:00:00.000000+00:00',
+    });
+    expect(parseAsOf('2h', undefined, NOW)).toEqual({
+      kind: 'instant',
+      capturedAt: '2026-01-10T10:00:00.000000+00:00',
+    });
+    expect(parseAsOf('7d', undefined, NOW)).toEqual({
+      kind: 'instant',
+      capturedAt: '2026-01-03T12:00:00.000000+00:00',
+    });
+    expect(parseAsOf('90m', undefined, NOW)).toEqual({
+      kind: 'instant',
+      capturedAt: '2026-01-10T10:30:00.000000+00:00',
+    });
   });
 
   it('reads a date as the end of that day and an instant as given', () => {

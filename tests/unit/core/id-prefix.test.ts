@@ -53,7 +53,12 @@ beforeEach(() => {
   dir = tempDir();
   db = openTempDb(dir.join('spine.db'));
   for (const id of [A, B, C]) {
-    insertExecution(db, { id, pipeline: 'finra.otc_transparency.week', status: 'completed', createdAt: '2026-11-30T07:00:00Z' });
+    insertExecution(db, {
+      id,
+      pipeline: 'finra.otc_transparency.week',
+      status: 'completed',
+      createdAt: '2026-11-30T07:00:00Z',
+    });
   }
 });
 
@@ -104,7 +109,7 @@ describe('capture ids', () => {
     expect(e.message).toContain('too short');
     const amb = error(() => resolveCaptureId(db, 'finra.otc_transparency:OTC:2025-12-12'));
     expect(amb).toMatchObject({ code: 'INVALID_PARAMS', exitCode: 2 });
-    expect(amb.message).toContain("matches 2 captures");
+    expect(amb.message).toContain('matches 2 captures');
     expect(amb.message).toContain(`${CAP('OTC', '2025-12-12', 'c351ef')}  2025-12-12 OTC deleted`);
   });
 

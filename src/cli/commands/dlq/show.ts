@@ -11,7 +11,7 @@ export default class DlqShow extends SpineCommand<DeadLetter> {
   static override args = {
     id: Args.string({
       required: true,
-      description: "Dead letter number (as dlq list prints it), or the id or a unique prefix of its execution",
+      description: 'Dead letter number (as dlq list prints it), or the id or a unique prefix of its execution',
     }),
   };
 

@@ -69,8 +69,7 @@ const GONE = new Set(['deleted', 'superseded']);
 
 function rowCounts(db: Db, id: string): Record<string, number> {
   const row = db.prepare('SELECT row_counts FROM core_captures WHERE capture_id = ?').get(id) as
-    | { row_counts: string }
-    | undefined;
+    { row_counts: string } | undefined;
   return row ? (JSON.parse(row.row_counts) as Record<string, number>) : {};
 }
 
@@ -78,7 +77,8 @@ function recordedCounts(db: Db, a: string, b: string): RecordedCounts {
   const ca = rowCounts(db, a);
   const cb = rowCounts(db, b);
   const out: Record<string, { old: number | null; new: number | null }> = {};
-  for (const t of new Set([...Object.keys(ca), ...Object.keys(cb)])) out[t] = { old: ca[t] ?? null, new: cb[t] ?? null };
+  for (const t of new Set([...Object.keys(ca), ...Object.keys(cb)]))
+    out[t] = { old: ca[t] ?? null, new: cb[t] ?? null };
   return out;
 }
 

@@ -36,7 +36,9 @@ export function findDataset(name: string): Dataset {
   if (!ds) {
     const valid = DATASETS.map((d) => d.name);
     const close = [
-      ...new Set(closestNames(name, [...valid, ...Object.keys(DATASET_ALIASES)], 3).map((n) => DATASET_ALIASES[n] ?? n)),
+      ...new Set(
+        closestNames(name, [...valid, ...Object.keys(DATASET_ALIASES)], 3).map((n) => DATASET_ALIASES[n] ?? n),
+      ),
     ].slice(0, 2);
     throw new SpineError(
       ErrorCodes.INVALID_PARAMS,
@@ -184,9 +186,12 @@ export function queryDataset(db: Db, q: DatasetQuery): DatasetResult {
     : `SELECT t.* FROM ${ds.table} t`;
   const sql = `${select} WHERE ${where.join(' AND ')} ORDER BY ${order}${q.top ? ' LIMIT ?' : ''}`;
   if (q.top) args.push(q.top);
-  const rows = (db.prepare(sql).safeIntegers(true).all(...args) as Record<string, unknown>[]).map((r) =>
-    outputRow(ds, r),
-  );
+  const rows = (
+    db
+      .prepare(sql)
+      .safeIntegers(true)
+      .all(...args) as Record<string, unknown>[]
+  ).map((r) => outputRow(ds, r));
   return { rows, count: rows.length, dataset: ds.name, as_of: asOfText, captures, missing };
 }
 
