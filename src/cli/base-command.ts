@@ -51,6 +51,7 @@ export abstract class SpineCommand<T> extends Command {
   #log: SpineLogger | undefined;
   #logFile: LazyFileDestination | undefined;
   #chattyStderr = false;
+  #logNamed = false;
   #globals: GlobalFlags = {};
 
   abstract override run(): Promise<T>;
@@ -101,7 +102,9 @@ export abstract class SpineCommand<T> extends Command {
 
   /** The log file this command wrote to, if it wrote any line (the summary names it). */
   protected logFileWritten(): string | undefined {
-    return this.#logFile?.written ? this.#logFile.path : undefined;
+    if (!this.#logFile?.written) return undefined;
+    this.#logNamed = true;
+    return this.#logFile.path;
   }
 
   /** Opens the database (migrating it) and builds the dispatcher. Closed in `finally`. */
@@ -148,8 +151,10 @@ export abstract class SpineCommand<T> extends Command {
       process.stderr.write(`Error [${e.code}]: ${e.message}\n`);
       const hint = e.details['hint'];
       if (typeof hint === 'string') process.stderr.write(`Hint: ${hint}\n`);
+      // Named once: a run's summary already says where its log lines went.
+      const named = this.#logNamed;
       const log = this.logFileWritten();
-      if (log) process.stderr.write(`Log: ${log}\n`);
+      if (log && !named) process.stderr.write(`Log: ${log}\n`);
     }
     return undefined;
   }

@@ -50,7 +50,7 @@ export default class ExecutionsList extends SpineCommand<{ executions: Execution
     if (this.jsonEnabled()) {
       // printed by the base command
     } else if (flags.format === 'json') this.log(toJsonText({ executions, count: executions.length }));
-    else if (executions.length === 0) this.log('No executions match.');
+    else if (executions.length === 0) this.log(`No executions match.${await unknownPipelineNote(flags.pipeline)}`);
     else
       this.log(
         renderRows(
@@ -74,4 +74,16 @@ export default class ExecutionsList extends SpineCommand<{ executions: Execution
       );
     return { executions, count: executions.length };
   }
+}
+
+/** A filter on a pipeline that does not exist is most likely a typo: say so, with the nearest name. */
+async function unknownPipelineNote(pipeline: string | undefined): Promise<string> {
+  if (!pipeline) return '';
+  const [{ defaultRegistry }, { didYouMean }] = await Promise.all([
+    import('../../../app/registry.js'),
+    import('../../../core/suggest.js'),
+  ]);
+  const registry = defaultRegistry();
+  if (registry.has(pipeline)) return '';
+  return ` No pipeline is named '${pipeline}'.${didYouMean(pipeline, registry.names(), (s) => s)}`;
 }
