@@ -34,17 +34,23 @@ export function labelFor(typedAsKeyValue: ReadonlySet<string>): ParamLabel {
 }
 
 /**
- * Refuses `key=value` params the pipeline does not declare, naming the closest declared one (a typo would
- * otherwise pass through unnoticed and the run use a default).
+ * Refuses params the pipeline does not declare, whether typed as `key=value` or set by a flag (`--file` on
+ * a pipeline that reads no file), naming the closest declared one: a typo would otherwise pass through
+ * unnoticed and the run use a default.
  */
-export function checkDeclared(def: PipelineDefinition, typed: Readonly<Record<string, ParamValue>>): void {
+export function checkDeclared(
+  def: PipelineDefinition,
+  params: Readonly<Record<string, ParamValue>>,
+  typedAsKeyValue: ReadonlySet<string>,
+): void {
   const declared = def.params.map((p) => p.name);
-  const unknown = Object.keys(typed).filter((k) => !declared.includes(k));
+  const unknown = Object.keys(params).filter((k) => !declared.includes(k));
   if (unknown.length === 0) return;
   const parts = unknown.map((k) => {
     const close = closestNames(k, declared, 1)[0];
     const flag = close ? flagFor(close) : undefined;
-    return `'${k}'${close ? ` (did you mean ${close}=…${flag ? ` or ${flag}` : ''}?)` : ''}`;
+    const named = typedAsKeyValue.has(k) ? `'${k}'` : (flagFor(k) ?? `'${k}'`);
+    return `${named}${close ? ` (did you mean ${close}=…${flag ? ` or ${flag}` : ''}?)` : ''}`;
   });
   throw new SpineError(
     ErrorCodes.INVALID_PARAMS,

@@ -72,7 +72,7 @@ file the summary names; --verbose puts them on stderr).`;
     let webUiUrl: string | undefined;
     try {
       def = spine.registry.get(args.name);
-      checkDeclared(def, typed);
+      checkDeclared(def, params, new Set(Object.keys(typed)));
       result = await runWithProgress(
         spine,
         {
