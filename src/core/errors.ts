@@ -7,6 +7,7 @@
 import type { EventError } from '../contracts/events.js';
 import { ERROR_CLASS_RULES, ERROR_TAXONOMY, ErrorCodes } from '../contracts/error-taxonomy.js';
 import type { ErrorClass, ErrorCode, NonRetriedErrorCode, RetriedErrorCode } from '../contracts/error-taxonomy.js';
+import { closestNames } from './suggest.js';
 
 export { ErrorCodes };
 export type { ErrorClass, ErrorCode };
@@ -51,12 +52,20 @@ export class SpineError extends Error {
 
 export class PipelineNotFoundError extends SpineError {
   constructor(name: string, available: readonly string[]) {
-    super(ErrorCodes.PIPELINE_NOT_FOUND, `Pipeline not found: ${name}. Available: ${available.join(', ')}`, {
-      details: { pipeline: name, available },
-    });
+    const close = closestNames(name, available, 2);
+    super(
+      ErrorCodes.PIPELINE_NOT_FOUND,
+      `Pipeline not found: ${name}.${close.length > 0 ? ` Did you mean ${close.join(' or ')}?` : ` ${available.length} pipelines exist.`}`,
+      { details: { pipeline: name, suggestions: close, available, hint: 'spine pipelines list' } },
+    );
     this.name = 'PipelineNotFoundError';
   }
 }
+
+/** How a parameter is named in a message: `parameter 'file_path'` by default, `--file` from the CLI. */
+export type ParamLabel = (name: string) => string;
+
+const paramLabel: ParamLabel = (name) => `parameter '${name}'`;
 
 export class BadParamsError extends SpineError {
   readonly missing: readonly string[];
@@ -67,17 +76,35 @@ export class BadParamsError extends SpineError {
     invalid: Readonly<Record<string, string>>,
     code: ErrorCode = ErrorCodes.INVALID_PARAMS,
   ) {
-    const parts: string[] = [];
-    if (missing.length > 0) parts.push(`Missing required parameters: ${missing.join(', ')}`);
-    for (const [name, why] of Object.entries(invalid)) parts.push(`Invalid parameter '${name}': ${why}`);
     super(
       missing.length > 0 && Object.keys(invalid).length === 0 ? ErrorCodes.MISSING_REQUIRED : code,
-      parts.join('. '),
+      BadParamsError.describe(missing, invalid),
       { details: { missing, invalid } },
     );
     this.name = 'BadParamsError';
     this.missing = missing;
     this.invalid = invalid;
+  }
+
+  /**
+   * The message with each parameter named by `label`, so a caller that knows how the user typed a
+   * parameter (the CLI: `--file` for file_path) can say it that way.
+   */
+  static describe(
+    missing: readonly string[],
+    invalid: Readonly<Record<string, string>>,
+    label: ParamLabel = paramLabel,
+  ): string {
+    const parts: string[] = [];
+    if (missing.length > 0) {
+      parts.push(
+        label === paramLabel
+          ? `Missing required parameters: ${missing.join(', ')}`
+          : `Missing required ${missing.map(label).join(', ')}`,
+      );
+    }
+    for (const [name, why] of Object.entries(invalid)) parts.push(`Invalid ${label(name)}: ${why}`);
+    return parts.join('. ');
   }
 }
 

@@ -4,6 +4,7 @@ import { rootCause } from '@temporalio/common';
 import { planRun } from '../../activities/run-plan.js';
 import { RUN_PIPELINE_WORKFLOW } from '../../contracts/temporal/run-pipeline.js';
 import { runMemo, startSearchAttributes } from '../../contracts/temporal/search-attributes.js';
+import { workflowSummary } from '../../contracts/temporal/ui-summary.js';
 import { workflowIdFor, workflowUiUrl } from '../../contracts/temporal/task-queue.js';
 import type { ExecutionBackend, StartOptions } from '../../core/dispatch/backend.js';
 import type { EventWriter } from '../../core/execution/event-writer.js';
@@ -70,6 +71,7 @@ export class TemporalBackend implements ExecutionBackend {
           workflowIdConflictPolicy: 'USE_EXISTING',
           typedSearchAttributes: startSearchAttributes(input),
           memo: runMemo(input),
+          staticSummary: workflowSummary(input, execution.logicalKey),
         });
       let handle = await start();
       let owner = await ownerOf(handle);

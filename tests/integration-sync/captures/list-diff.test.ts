@@ -219,7 +219,7 @@ describe('spine captures diff of the real week against its revised copy', () => 
       row('changed', 'AACAY'),
       row('changed', 'ZVSA'),
     ]);
-    const deltas = diff.changes.map((c) => Math.abs(c.delta_shares));
+    const deltas = diff.changes.map((c) => Math.abs(Number(c.delta_shares)));
     expect(deltas).toEqual([...deltas].sort((x, y) => y - x));
   });
 
