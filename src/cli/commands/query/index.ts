@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { SpineCommand } from '../../base-command.js';
-import { formatFlag, tierFlag, weekFlag } from '../../flags.js';
+import { formatFlag } from '../../flags.js';
+import { resolveSelectors, selectorFlags } from '../../selectors.js';
 import { renderRows } from '../../output/emit.js';
 import type { DatasetResult } from '../../../domains/otc/query/query-service.js';
 import { ErrorCodes, SpineError } from '../../../core/errors.js';
@@ -19,19 +20,7 @@ quality, venues). See also: spine query weeks, spine query sql.`;
   ];
   static override args = { dataset: Args.string({ required: true, description: 'Dataset name' }) };
   static override flags = {
-    week: weekFlag,
-    from: Flags.string({ description: 'First week of a range (inclusive)' }),
-    to: Flags.string({ description: 'Last week of a range (inclusive)' }),
-    tier: tierFlag,
-    symbol: Flags.string({ description: 'Only this symbol' }),
-    mpid: Flags.string({ description: 'Only this venue (MPID)' }),
-    'as-of': Flags.string({
-      default: 'latest',
-      description: "'latest', a capture id, or an ISO instant (captured_at)",
-    }),
-    'published-as-of': Flags.string({
-      description: 'Newest capture whose source update date (clock 2) is on or before this date',
-    }),
+    ...selectorFlags,
     top: Flags.integer({ min: 1, description: 'At most N rows' }),
     'order-by': Flags.string({ description: 'Column to sort by, optionally followed by asc|desc' }),
     format: formatFlag,
@@ -39,37 +28,19 @@ quality, venues). See also: spine query weeks, spine query sql.`;
 
   async run(): Promise<DatasetResult> {
     const { args, flags } = await this.parseWith(Query);
-    const [{ queryDataset }, { parseAsOf }, { normalizeTier }, { assertFriday, weekRange }] = await Promise.all([
-      import('../../../domains/otc/query/query-service.js'),
-      import('../../../core/query/point-in-time.js'),
-      import('../../../domains/otc/tiers.js'),
-      import('../../../core/week-ending.js'),
-    ]);
-    if (flags.week && (flags.from || flags.to)) {
-      throw new SpineError(ErrorCodes.INVALID_PARAMS, 'Use either --week or --from/--to, not both');
-    }
-    if ((flags.from && !flags.to) || (!flags.from && flags.to)) {
-      throw new SpineError(ErrorCodes.INVALID_PARAMS, '--from and --to go together');
-    }
-    const weeks = flags.week
-      ? [assertFriday(flags.week)]
-      : flags.from && flags.to
-        ? weekRange(assertFriday(flags.from), assertFriday(flags.to))
-        : undefined;
+    const { queryDataset } = await import('../../../domains/otc/query/query-service.js');
+    const selectors = await resolveSelectors(flags);
+    const { weeks } = selectors;
     const spine = await this.spine();
     const result = queryDataset(spine.db, {
       dataset: args.dataset,
-      weeks,
-      tier: flags.tier ? normalizeTier(flags.tier) : undefined,
-      symbol: flags.symbol,
-      mpid: flags.mpid,
-      asOf: parseAsOf(flags['as-of'], flags['published-as-of']),
+      ...selectors,
       top: flags.top,
       orderBy: flags['order-by'],
     });
     if (result.captures.length === 0) {
       const what = result.as_of === 'latest' ? 'published' : `as of ${result.as_of}`;
-      const where = `${weeks ? ` for week ${weeks.join(', ')}` : ''}${flags.tier ? ` tier ${normalizeTier(flags.tier)}` : ''}`;
+      const where = `${weeks ? ` for week ${weeks.join(', ')}` : ''}${selectors.tier ? ` tier ${selectors.tier}` : ''}`;
       throw new SpineError(ErrorCodes.NOT_FOUND, `No capture ${what}${where}`, {
         details: { hint: 'spine captures list' },
       });
