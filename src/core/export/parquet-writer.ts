@@ -1,9 +1,11 @@
 /**
- * Parquet through Apache Arrow: rows are packed, one row group at a time, straight into Arrow column
- * buffers (typed arrays reused between row groups), handed to parquet-wasm (the Rust `parquet` crate of
- * the Arrow project compiled to WebAssembly) as an Arrow IPC message, and its output streamed to the
- * file. Memory holds about one row group whatever the export's size. Why these libraries: docs/exports.md.
+ * Parquet through Apache Arrow: rows are packed, one batch at a time, straight into Arrow column buffers
+ * (typed arrays reused between batches), handed to parquet-wasm (the Rust `parquet` crate of the Arrow
+ * project compiled to WebAssembly) as an Arrow IPC message, and its output streamed to the file as each
+ * row group completes. Memory holds one batch and one encoded row group whatever the export's size.
+ * Why these libraries: docs/exports.md.
  */
+import { openAsBlob } from 'node:fs';
 import {
   DateDay,
   Field,
@@ -19,18 +21,31 @@ import {
   Utf8,
 } from 'apache-arrow';
 import type { Data, DataType } from 'apache-arrow';
-import { Compression, Table as WasmTable, transformParquetStream, WriterPropertiesBuilder } from 'parquet-wasm/node';
+import {
+  Compression,
+  ParquetFile,
+  Table as WasmTable,
+  transformParquetStream,
+  WriterPropertiesBuilder,
+} from 'parquet-wasm/node';
 import type { RecordBatch as WasmRecordBatch } from 'parquet-wasm/node';
+import { ErrorCodes, SpineError } from '../errors.js';
 import { dateDaysCell, doubleCell, int64Cell, stringCell, timestampMicrosCell } from './columns.js';
 import type { CellConverter, ExportColumn } from './columns.js';
 import { HashedFile } from './hashed-file.js';
 import type { ExportLayout, RowSource, WrittenFile } from './layout.js';
 
-/** Rows per row group (and per Arrow batch): bounds memory, and large enough for good compression. */
-export const PARQUET_ROW_GROUP_ROWS = 65_536;
+/** Rows per Parquet row group: large enough for good compression and cheap metadata. */
+export const PARQUET_ROW_GROUP_ROWS = 131_072;
+/**
+ * Rows per Arrow batch handed to WebAssembly. Small batches keep each IPC copy small (a few MB), so the
+ * WebAssembly heap, which never shrinks, stays flat; the writer accumulates them into row groups.
+ */
+export const PARQUET_BATCH_ROWS = 16_384;
 
 export interface ParquetOptions {
   readonly rowGroupRows?: number;
+  readonly batchRows?: number;
   /** Written into the file's key-value metadata (provenance that travels without the manifest). */
   readonly metadata?: Readonly<Record<string, string>>;
   readonly createdBy?: string;
@@ -206,7 +221,8 @@ export async function writeParquet(
   rows: RowSource,
   options: ParquetOptions = {},
 ): Promise<WrittenFile> {
-  const capacity = options.rowGroupRows ?? PARQUET_ROW_GROUP_ROWS;
+  const capacity = options.batchRows ?? PARQUET_BATCH_ROWS;
+  const rowGroupRows = options.rowGroupRows ?? PARQUET_ROW_GROUP_ROWS;
   const buffers = layout.columns.map((c) => bufferFor(c, capacity, layout.captureIndex));
   const schema = new Schema(layout.columns.map((c, j) => new Field(c.name, (buffers[j] as ColumnBuffer).type, true)));
   const structType = new Struct(schema.fields);
@@ -258,7 +274,7 @@ export async function writeParquet(
   });
   const props = new WriterPropertiesBuilder()
     .setCompression(Compression.SNAPPY)
-    .setMaxRowGroupSize(capacity)
+    .setMaxRowGroupSize(rowGroupRows)
     .setCreatedBy(options.createdBy ?? 'market-spine')
     .setKeyValueMetadata(new Map(Object.entries(options.metadata ?? {})))
     .build();
@@ -267,11 +283,33 @@ export async function writeParquet(
     const output = (await transformParquetStream(source, props)) as ReadableStream<Uint8Array>;
     for await (const chunk of output) file.write(chunk);
     if (failure !== undefined) throw toError(failure);
-    return { rows: total, ...file.close() };
+    const written = file.close();
+    await checkFooter(path, total);
+    return { rows: total, ...written };
   } catch (err) {
     file.abandon();
     iterator.return?.();
     throw toError(failure ?? err);
+  }
+}
+
+/**
+ * Reads the finished file's footer back: parquet-wasm's stream writer does not report a failed write of a
+ * batch, so the row count in the footer is what proves every row made it into the file.
+ */
+async function checkFooter(path: string, rows: number): Promise<void> {
+  const file = await ParquetFile.fromFile(await openAsBlob(path));
+  try {
+    const meta = file.metadata();
+    const inFile = meta.fileMetadata().numRows();
+    if (inFile !== rows) {
+      throw new SpineError(
+        ErrorCodes.INTERNAL_ERROR,
+        `Parquet writer lost rows: ${path} holds ${inFile} rows, ${rows} were written to it`,
+      );
+    }
+  } finally {
+    file.free();
   }
 }
 

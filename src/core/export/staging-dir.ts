@@ -65,7 +65,7 @@ export function openStagingDir(out: string, options: { readonly force?: boolean 
     mkdirSync(path);
   } catch (err) {
     const code = (err as { code?: string }).code ?? 'ERROR';
-    throw invalidOut(out, `cannot write in ${parent} (${code}: ${(err as Error).message})`, {
+    throw invalidOut(out, `cannot write in ${parent} (${code})`, {
       reason: 'not_writable',
       errno_code: code,
     });
