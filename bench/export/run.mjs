@@ -94,6 +94,18 @@ for (let i = 0; i < RUNS; i++) {
   }
 }
 
+printTable(
+  'Every run (wall / CPU / peak RSS): the spread shows how much the shared machine moved the figures',
+  ['run', ...MODES],
+  samples.bare.map((_, i) => [
+    String(i + 1),
+    ...MODES.map((m) => {
+      const s = samples[m][i];
+      return `${fmtMs(s.ms)} / ${fmtMs(s.cpu_ms)} / ${fmtMb(s.max_rss_bytes)}`;
+    }),
+  ]),
+);
+
 const med = (mode, key) => median(samples[mode].map((s) => s[key]));
 const peak = (mode) => Math.max(...samples[mode].map((s) => s.max_rss_bytes));
 const bareMs = med('bare', 'ms');

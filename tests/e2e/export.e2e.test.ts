@@ -242,6 +242,13 @@ describe('spine export verify', () => {
     ]);
   });
 
+  it('re-exporting the same captures gives byte-identical files', () => {
+    const again = dir.join('to-verify-again');
+    const first = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as ExportManifest;
+    const second = exportJson(['otc.venue_volume', '--out', again], verifyDb).manifest;
+    expect(second.files.map((f) => [f.path, f.sha256])).toEqual(first.files.map((f) => [f.path, f.sha256]));
+  });
+
   it('fails (exit 1) on a changed file and names it', () => {
     const copy = dir.join('tampered');
     exportJson(['otc.venue_volume', '--format', 'csv', '--out', copy], verifyDb);

@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CaptureRegistry } from '../../core/captures/capture-registry.js';
 import type { Clock } from '../../core/clock.js';
 import type { Db, Statement } from '../../core/db/open-database.js';
 import { ErrorCodes, SpineError } from '../../core/errors.js';
+import { HashedFile } from '../../core/export/hashed-file.js';
 import { layoutOf } from '../../core/export/layout.js';
 import type { ExportLayout, RowSource, WrittenFile } from '../../core/export/layout.js';
 import { MANIFEST_FILE, MANIFEST_VERSION, PARQUET_TYPES } from '../../core/export/manifest.js';
@@ -81,7 +81,9 @@ export async function exportDataset(db: Db, req: ExportRequest, ctx: ExportConte
     const staging = openStagingDir(req.out, { force: req.force === true });
     try {
       const manifest = await writeExport(db, plan, req, ctx, staging.path);
-      writeFileSync(join(staging.path, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
+      const manifestFile = new HashedFile(join(staging.path, MANIFEST_FILE));
+      manifestFile.writeText(`${JSON.stringify(manifest, null, 2)}\n`);
+      manifestFile.close();
       staging.commit();
       return { out: staging.target, manifest };
     } catch (err) {
