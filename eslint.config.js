@@ -26,6 +26,8 @@ export default tseslint.config(
       'bench/.out/**',
       'bench/.scratch/**',
       'tests/replay/histories/**',
+      'reports/**',
+      '.stryker-tmp/**',
     ],
   },
   js.configs.recommended,

@@ -3,12 +3,14 @@
 import { Worker } from 'node:worker_threads';
 import { dist, msSince, nowNs } from '../lib/common.mjs';
 
-// A sampler thread records the process RSS every 50 ms even while the main thread is busy in a long
-// synchronous stage, so peak RSS can be attributed to stages afterwards (by their event timestamps).
+// A sampler thread records the process RSS and CPU time (both process-wide) every 50 ms even while the
+// main thread is busy in a long synchronous stage, so peak RSS and CPU can be attributed to stages
+// afterwards (by their event timestamps).
 const sampler = new Worker(
   `const { parentPort } = require('node:worker_threads');
    const samples = [];
-   const timer = setInterval(() => samples.push([Date.now(), process.memoryUsage.rss()]), 50);
+   const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+   const timer = setInterval(() => samples.push([Date.now(), process.memoryUsage.rss(), cpu()]), 50);
    parentPort.on('message', () => { clearInterval(timer); parentPort.postMessage(samples); });`,
   { eval: true },
 );
@@ -38,6 +40,12 @@ const usage = process.resourceUsage();
 const samples = await stopSampler();
 const detail = describeExecution(spine.db, exec.id);
 const peakIn = (from, to) => samples.reduce((m, [t, rss]) => (t >= from && t <= to && rss > m ? rss : m), 0);
+/** CPU ms between two instants: the samples nearest to them (within 50 ms). */
+const cpuAt = (t) => {
+  let best = null;
+  for (const sm of samples) if (best === null || Math.abs(sm[0] - t) < Math.abs(best[0] - t)) best = sm;
+  return best ? best[2] : NaN;
+};
 const stageRss = Object.fromEntries(
   detail.stages.map((s) => [
     s.stage,
@@ -61,6 +69,7 @@ process.stdout.write(
       stage: s.stage,
       status: s.status,
       ms: s.duration_ms,
+      cpu_ms: cpuAt(s.ended_at ? Date.parse(s.ended_at) : Date.now()) - cpuAt(Date.parse(s.started_at)),
       rows_out: s.rows_out,
       peak_rss_bytes: stageRss[s.stage],
     })),

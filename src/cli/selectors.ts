@@ -16,7 +16,7 @@ export const selectorFlags = {
   mpid: Flags.string({ description: 'Only this venue (MPID)' }),
   'as-of': Flags.string({
     default: 'latest',
-    description: "'latest', a capture id, or an ISO instant (captured_at)",
+    description: "'latest', a moment by captured_at (now, 2h, 7d, 2025-12-20, an ISO instant) or a capture id",
   }),
   'published-as-of': Flags.string({
     description: 'Newest capture whose source update date (clock 2) is on or before this date',
@@ -56,9 +56,9 @@ export async function resolveSelectors(flags: SelectorFlagValues): Promise<Selec
     throw new SpineError(ErrorCodes.INVALID_PARAMS, '--from and --to go together');
   }
   const weeks = flags.week
-    ? [assertFriday(flags.week)]
+    ? [assertFriday(flags.week, '--week')]
     : flags.from && flags.to
-      ? weekRange(assertFriday(flags.from), assertFriday(flags.to))
+      ? weekRange(assertFriday(flags.from, '--from'), assertFriday(flags.to, '--to'))
       : undefined;
   return {
     weeks,

@@ -7,6 +7,7 @@
 import type { EventError } from '../contracts/events.js';
 import { ERROR_CLASS_RULES, ERROR_TAXONOMY, ErrorCodes } from '../contracts/error-taxonomy.js';
 import type { ErrorClass, ErrorCode, NonRetriedErrorCode, RetriedErrorCode } from '../contracts/error-taxonomy.js';
+import { closestNames } from './suggest.js';
 
 export { ErrorCodes };
 export type { ErrorClass, ErrorCode };
@@ -51,12 +52,20 @@ export class SpineError extends Error {
 
 export class PipelineNotFoundError extends SpineError {
   constructor(name: string, available: readonly string[]) {
-    super(ErrorCodes.PIPELINE_NOT_FOUND, `Pipeline not found: ${name}. Available: ${available.join(', ')}`, {
-      details: { pipeline: name, available },
-    });
+    const close = closestNames(name, available, 2);
+    super(
+      ErrorCodes.PIPELINE_NOT_FOUND,
+      `Pipeline not found: ${name}.${close.length > 0 ? ` Did you mean ${close.join(' or ')}?` : ` ${available.length} pipelines exist.`}`,
+      { details: { pipeline: name, suggestions: close, available, hint: 'spine pipelines list' } },
+    );
     this.name = 'PipelineNotFoundError';
   }
 }
+
+/** How a parameter is named in a message: `parameter 'file_path'` by default, `--file` from the CLI. */
+export type ParamLabel = (name: string) => string;
+
+const paramLabel: ParamLabel = (name) => `parameter '${name}'`;
 
 export class BadParamsError extends SpineError {
   readonly missing: readonly string[];
@@ -67,17 +76,35 @@ export class BadParamsError extends SpineError {
     invalid: Readonly<Record<string, string>>,
     code: ErrorCode = ErrorCodes.INVALID_PARAMS,
   ) {
-    const parts: string[] = [];
-    if (missing.length > 0) parts.push(`Missing required parameters: ${missing.join(', ')}`);
-    for (const [name, why] of Object.entries(invalid)) parts.push(`Invalid parameter '${name}': ${why}`);
     super(
       missing.length > 0 && Object.keys(invalid).length === 0 ? ErrorCodes.MISSING_REQUIRED : code,
-      parts.join('. '),
+      BadParamsError.describe(missing, invalid),
       { details: { missing, invalid } },
     );
     this.name = 'BadParamsError';
     this.missing = missing;
     this.invalid = invalid;
+  }
+
+  /**
+   * The message with each parameter named by `label`, so a caller that knows how the user typed a
+   * parameter (the CLI: `--file` for file_path) can say it that way.
+   */
+  static describe(
+    missing: readonly string[],
+    invalid: Readonly<Record<string, string>>,
+    label: ParamLabel = paramLabel,
+  ): string {
+    const parts: string[] = [];
+    if (missing.length > 0) {
+      parts.push(
+        label === paramLabel
+          ? `Missing required parameters: ${missing.join(', ')}`
+          : `Missing required ${missing.map(label).join(', ')}`,
+      );
+    }
+    for (const [name, why] of Object.entries(invalid)) parts.push(`Invalid ${label(name)}: ${why}`);
+    return parts.join('. ');
   }
 }
 
@@ -111,6 +138,8 @@ const TRANSIENT_ERRNO = new Set([
 
 /** better-sqlite3's RangeError for a bound bigint beyond 64 bits (or a string/buffer over SQLite's limit). */
 const SQLITE_TOO_BIG = /bound string, buffer, or bigint is too big/;
+/** SQLite's SUM() over INTEGER values whose exact total leaves the 64-bit range (set-based calculations). */
+const SQLITE_INTEGER_OVERFLOW = /^integer overflow$/;
 
 function codeOf(err: unknown): string {
   if (!(err instanceof Error)) return '';
@@ -125,7 +154,8 @@ function codeOf(err: unknown): string {
  * is what the taxonomy classifies:
  * - SQLITE_BUSY / SQLITE_LOCKED → DATABASE_BUSY, SQLITE_IOERR → IO_ERROR (transient: another writer, a
  *   disk hiccup); SQLITE_TOOBIG → SOURCE_ERROR; any other SQLite error (constraint, schema, read-only,
- *   corrupt) → DATABASE_ERROR, which fails the same way every time;
+ *   corrupt) → DATABASE_ERROR, which fails the same way every time; SQLite's `integer overflow` (a SUM in
+ *   a set-based calculation beyond the 64-bit range) → SOURCE_ERROR with rule VALUE_OUT_OF_RANGE;
  * - errno codes in TRANSIENT_ERRNO (on the error or its `cause`) → IO_ERROR;
  * - better-sqlite3 refusing a value too big to bind (an integer beyond the 64-bit range that the input's
  *   counts added up to) → SOURCE_ERROR with rule VALUE_OUT_OF_RANGE: the same data fails the same way;
@@ -141,6 +171,7 @@ export function toSpineError(err: unknown): SpineError {
       return new SpineError(ErrorCodes.DATABASE_BUSY, message, { cause: err, details });
     if (code.startsWith('SQLITE_IOERR')) return new SpineError(ErrorCodes.IO_ERROR, message, { cause: err, details });
     if (code === 'SQLITE_TOOBIG') return valueOutOfRange(message, err);
+    if (code === 'SQLITE_ERROR' && SQLITE_INTEGER_OVERFLOW.test(message)) return valueOutOfRange(message, err);
     return new SpineError(ErrorCodes.DATABASE_ERROR, message, { cause: err, details });
   }
   if (TRANSIENT_ERRNO.has(code))
@@ -149,7 +180,8 @@ export function toSpineError(err: unknown): SpineError {
   return new SpineError(ErrorCodes.INTERNAL_ERROR, message, { cause: err });
 }
 
-function valueOutOfRange(message: string, cause: unknown): SpineError {
+/** A value computed from the input that does not fit SQLite (fatal, the same data fails the same way). */
+export function valueOutOfRange(message: string, cause?: unknown): SpineError {
   return new SpineError(
     ErrorCodes.SOURCE_ERROR,
     `VALUE_OUT_OF_RANGE: a value computed from the input is too big for SQLite (an integer outside the 64-bit range, or an oversized text): ${message}`,

@@ -36,11 +36,3 @@ export function recordHash(
 ): string {
   return sha256Hex32(`${weekEnding}|${tierText}|${symbol}|${mpid}|${totalShares}|${totalTrades}`);
 }
-
-/**
- * Natural-key variant (the reference helper with counts omitted): `{week}|{tier}|{symbol}|{mpid}`.
- * Same for every revision of a row, so it tells "same row, new numbers" apart from "new row".
- */
-export function naturalKeyHash(weekEnding: string, tierText: string, symbol: string, mpid: string): string {
-  return sha256Hex32(`${weekEnding}|${tierText}|${symbol}|${mpid}`);
-}

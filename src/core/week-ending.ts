@@ -29,20 +29,52 @@ export function nearestFridayOnOrAfter(date: string): string {
 }
 
 /**
- * Validates a week_ending parameter. Non-Fridays are a user error, and the message suggests the Friday
- * they most likely meant so the fix is one copy-paste away.
+ * The Friday a non-Friday most likely meant, and the other neighbour when the day sits inside a week:
+ * Saturday and Sunday → the Friday just before; Monday → the Friday before (3 days) with the next one
+ * (4 days) as the other; Tuesday–Thursday → the Friday after, with the one before as the other.
  */
-export function assertFriday(date: string): string {
-  const iso = parseIsoDate(date, 'week_ending');
-  if (dayOfWeek(iso) !== 5) {
-    const nearest = nearestFridayOnOrAfter(iso);
-    throw new SpineError(
-      ErrorCodes.INVALID_DATE,
-      `week_ending must be Friday, got ${iso} (${dayName(iso)}). Nearest Friday: ${nearest}`,
-      { details: { value: iso, nearestFriday: nearest }, nonRetryable: true },
-    );
+export function fridayNeighbours(date: string): { readonly nearest: string; readonly other: string | null } {
+  const iso = parseIsoDate(date);
+  const dow = dayOfWeek(iso);
+  if (dow === 5) return { nearest: iso, other: null };
+  const before = addDays(iso, -((dow + 2) % 7));
+  const after = addDays(iso, (5 - dow + 7) % 7);
+  if (dow === 6 || dow === 0) return { nearest: before, other: null };
+  return dow === 1 ? { nearest: before, other: after } : { nearest: after, other: before };
+}
+
+/**
+ * Validates a week_ending parameter. Non-Fridays are a user error, and the message suggests the Friday
+ * they most likely meant (both neighbours for a day inside the week) so the fix is one copy-paste away.
+ * `name` is what the user typed (`--week`, `--from`, `week_ending`).
+ */
+export function assertFriday(date: string, name = 'week_ending'): string {
+  const iso = parseIsoDate(date, name);
+  const problem = fridayProblem(iso);
+  if (problem !== null) {
+    const { nearest, other } = fridayNeighbours(iso);
+    throw new SpineError(ErrorCodes.INVALID_DATE, `${name} ${problem}`, {
+      details: { value: iso, nearestFriday: nearest, otherFriday: other },
+      nonRetryable: true,
+    });
   }
   return iso;
+}
+
+/**
+ * What is wrong with a date as a week_ending, or null for a Friday: `must be Friday, got 2025-12-20
+ * (Saturday). Nearest Friday: 2025-12-19 (1 day before)`; a day inside the week names both neighbours.
+ */
+export function fridayProblem(date: string): string | null {
+  const iso = parseIsoDate(date);
+  if (dayOfWeek(iso) === 5) return null;
+  const { nearest, other } = fridayNeighbours(iso);
+  const side = (d: string): string => {
+    const n = toEpochDay(d) - toEpochDay(iso);
+    return `${Math.abs(n)} day${Math.abs(n) === 1 ? '' : 's'} ${n < 0 ? 'before' : 'after'}`;
+  };
+  const also = other ? `; the Friday ${toEpochDay(other) < toEpochDay(iso) ? 'before' : 'after'} is ${other}` : '';
+  return `must be Friday, got ${iso} (${dayName(iso)}). Nearest Friday: ${nearest} (${side(nearest)})${also}`;
 }
 
 /** The week `n` weeks earlier (7n days); `week` must be a Friday. */

@@ -3,6 +3,7 @@ import type { ChildOutcome, ChildRequest } from '../contracts/execution.js';
 import type { RunPipelineInput, RunPipelineResult } from '../contracts/temporal/run-pipeline.js';
 import { RUN_PIPELINE_WORKFLOW } from '../contracts/temporal/run-pipeline.js';
 import { runMemo, startSearchAttributes } from '../contracts/temporal/search-attributes.js';
+import { workflowSummary } from '../contracts/temporal/ui-summary.js';
 import type { PreparedChild, SpineActivities } from '../activities/index.js';
 
 /** `runPipeline`'s signature, named by type so this module does not import it back (no cycle). */
@@ -18,6 +19,7 @@ async function runOne(child: PreparedChild): Promise<ChildOutcome> {
       args: [child.input],
       typedSearchAttributes: startSearchAttributes(child.input),
       memo: runMemo(child.input),
+      staticSummary: workflowSummary(child.input),
     });
     return { label: child.label, executionId: child.executionId, status: 'completed', result: done.result };
   } catch (err) {

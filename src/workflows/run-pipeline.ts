@@ -22,6 +22,7 @@ import type {
 } from '../contracts/temporal/run-pipeline.js';
 import { progressQuery } from '../contracts/temporal/run-pipeline.js';
 import { SpineCaptureId, SpineTier, SpineWeekEnding } from '../contracts/temporal/search-attributes.js';
+import { stageSummary } from '../contracts/temporal/ui-summary.js';
 import type { FailureDetails, SpineActivities } from '../activities/index.js';
 import { LIFECYCLE_ACTIVITY_OPTIONS, stageActivityOptions } from './activity-options.js';
 import { runChildren } from './children.js';
@@ -95,9 +96,13 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunPipelineR
     log.info('workflow.pipeline.started', { ...ids, stages: input.stages.map((s) => s.name) });
     let state: PipelineState = {};
     let captureId: string | undefined;
-    for (const plan of input.stages) {
+    for (const [index, plan] of input.stages.entries()) {
       progress.currentStage = plan.name;
-      const { runStage } = proxyActivities<SpineActivities>(stageActivityOptions(plan.retry, input.heartbeatTimeoutMs));
+      const { runStage } = proxyActivities<SpineActivities>({
+        ...stageActivityOptions(plan.retry, input.heartbeatTimeoutMs),
+        // The Web UI labels the activity with its stage instead of one more `runStage`.
+        summary: stageSummary(plan.name, index + 1, input.stages.length),
+      });
       let outcome: StageOutcome;
       try {
         outcome = await runStage({

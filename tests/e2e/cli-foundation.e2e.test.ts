@@ -137,17 +137,30 @@ describe('spine CLI foundation (built binary)', () => {
     expect(executionCount()).toBe(1);
   });
 
-  it('pipelines list --json returns the pipelines and their count', () => {
+  it('pipelines list --json returns every registered pipeline with its stages, by name', () => {
     const res = spine('pipelines', 'list', '--json');
 
     expect(res.code).toBe(0);
     const out = res.json<{ pipelines: { name: string; description: string; stages: string[] }[]; count: number }>();
-    expect(Array.isArray(out.pipelines)).toBe(true);
-    expect(out.count).toBe(out.pipelines.length);
-    for (const p of out.pipelines) {
-      expect(typeof p.name).toBe('string');
-      expect(Array.isArray(p.stages)).toBe(true);
-    }
+    expect(out.pipelines.map((p) => [p.name, p.stages])).toEqual([
+      ['captures.gc', ['collect', 'prune_events']],
+      ['finra.otc_transparency.aggregate_week', ['aggregate']],
+      ['finra.otc_transparency.backfill_range', ['plan', 'rolling_refresh']],
+      ['finra.otc_transparency.compute_rolling', ['rolling']],
+      ['finra.otc_transparency.compute_symbol_venue_calcs', ['symbol_venue_calcs']],
+      ['finra.otc_transparency.compute_venue_share', ['venue_share']],
+      ['finra.otc_transparency.compute_volume_per_day', ['compute']],
+      ['finra.otc_transparency.ingest_week', ['ingest']],
+      ['finra.otc_transparency.normalize_week', ['normalize']],
+      [
+        'finra.otc_transparency.week',
+        ['ingest', 'normalize', 'aggregate', 'venue_share', 'symbol_venue_calcs', 'rolling', 'publish'],
+      ],
+      ['reference.exchange_calendar.compute_trading_days', ['compute']],
+      ['reference.exchange_calendar.ingest_year', ['ingest']],
+    ]);
+    expect(out.count).toBe(12);
+    expect(out.pipelines.every((p) => p.description.length > 0)).toBe(true);
   });
 
   it('run of an unknown pipeline exits 2, explains itself and records no execution', () => {

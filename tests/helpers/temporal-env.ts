@@ -21,6 +21,7 @@ import { bundleSpineWorkflows, createSpineWorker } from '../../src/worker/create
 import { createWorkerSpine } from '../../src/worker/main.js';
 import { ensureRuntime } from '../../src/worker/runtime.js';
 import { tempDir } from './tmp-db.js';
+export { waitFor } from './wait-for.js';
 import type { TempDir } from './tmp-db.js';
 
 /** The Runtime logger is process-wide and installed once: it forwards to whatever a test points it at. */
@@ -185,20 +186,4 @@ export function openTestStack(temporal: TestTemporal, options: TestStackOptions)
       if (!options.dir) dir.cleanup();
     },
   };
-}
-
-/** Polls `probe` until it returns a value (not undefined/false) or time runs out. */
-export async function waitFor<T>(
-  probe: () => T | undefined | false,
-  what: string,
-  timeoutMs = 60_000,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }

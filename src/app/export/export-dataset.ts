@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { CaptureRegistry } from '../../core/captures/capture-registry.js';
 import type { Clock } from '../../core/clock.js';
 import type { Db, Statement } from '../../core/db/open-database.js';
-import { ErrorCodes, SpineError } from '../../core/errors.js';
 import { HashedFile } from '../../core/export/hashed-file.js';
 import { layoutOf } from '../../core/export/layout.js';
 import type { ExportLayout, RowSource, WrittenFile } from '../../core/export/layout.js';
@@ -17,7 +16,7 @@ import type {
 import { openStagingDir } from '../../core/export/staging-dir.js';
 import { writeCsv, writeJsonl } from '../../core/export/text-writers.js';
 import type { AsOf, CaptureRef } from '../../core/query/point-in-time.js';
-import { planDatasetQuery } from '../../domains/otc/query/query-service.js';
+import { noCaptureError, outputName, planDatasetQuery } from '../../domains/otc/query/query-service.js';
 import type { DatasetPlan } from '../../domains/otc/query/query-service.js';
 
 export interface ExportRequest {
@@ -69,15 +68,20 @@ export async function exportDataset(db: Db, req: ExportRequest, ctx: ExportConte
   db.pragma(`cache_size = -${EXPORT_CACHE_KIB}`);
   db.exec('BEGIN');
   try {
-    const plan = planDatasetQuery(db, {
+    const query = {
       dataset: req.dataset,
       weeks: req.weeks,
       tier: req.tier,
       symbol: req.symbol,
       mpid: req.mpid,
       asOf: req.asOf,
-    });
-    if (plan.captures.length === 0) throw noCapture(plan, req);
+    };
+    const plan = planDatasetQuery(db, query);
+    if (plan.captures.length === 0) {
+      // The same words as `spine query` (an instant before the first capture points to --published-as-of).
+      const none = { rows: [], count: 0, dataset: plan.dataset.name, as_of: plan.as_of, captures: [], missing: [] };
+      throw noCaptureError(db, query, none);
+    }
     const staging = openStagingDir(req.out, { force: req.force === true });
     try {
       const manifest = await writeExport(db, plan, req, ctx, staging.path);
@@ -94,14 +98,6 @@ export async function exportDataset(db: Db, req: ExportRequest, ctx: ExportConte
     if (db.inTransaction) db.exec('COMMIT');
     db.pragma(`cache_size = ${cacheSize}`);
   }
-}
-
-function noCapture(plan: DatasetPlan, req: ExportRequest): SpineError {
-  const what = plan.as_of === 'latest' ? 'published' : `as of ${plan.as_of}`;
-  const where = `${req.weeks ? ` for week ${req.weeks.join(', ')}` : ''}${req.tier ? ` tier ${req.tier}` : ''}`;
-  return new SpineError(ErrorCodes.NOT_FOUND, `No capture ${what}${where}: nothing to export`, {
-    details: { hint: 'spine captures list' },
-  });
 }
 
 /** The export's row order inside each capture: the capture index's key (no sort in SQLite). */
@@ -122,7 +118,7 @@ async function writeExport(
   const first = plan.select({ captureIds: [(plan.captures[0] as CaptureRef).capture_id], order });
   // One capture per statement run: the same SQL for every capture, prepared once.
   const stmt = db.prepare(first.sql).raw(true).safeIntegers(true);
-  const layout = layoutOf(stmt.columns());
+  const layout = layoutOf(stmt.columns(), { rename: (c) => outputName(plan.dataset, c) });
   const argsOf = (c: CaptureRef) => plan.select({ captureIds: [c.capture_id], order }).args;
   const rowsPerCapture = new Map<string, number>();
   const groups: { captures: CaptureRef[]; name: string; week?: string; tier?: string }[] = req.partition

@@ -4,6 +4,7 @@ import { rootCause } from '@temporalio/common';
 import { planRun } from '../../activities/run-plan.js';
 import { RUN_PIPELINE_WORKFLOW } from '../../contracts/temporal/run-pipeline.js';
 import { runMemo, startSearchAttributes } from '../../contracts/temporal/search-attributes.js';
+import { workflowSummary } from '../../contracts/temporal/ui-summary.js';
 import { workflowIdFor, workflowUiUrl } from '../../contracts/temporal/task-queue.js';
 import type { ExecutionBackend, StartOptions } from '../../core/dispatch/backend.js';
 import type { EventWriter } from '../../core/execution/event-writer.js';
@@ -62,16 +63,27 @@ export class TemporalBackend implements ExecutionBackend {
     try {
       const input = planRun(def, execution, this.#deps.env);
       const workflowId = workflowIdFor(def.name, execution.logicalKey, execution.id);
-      const handle = await temporal.client.workflow.start<typeof runPipeline>(RUN_PIPELINE_WORKFLOW, {
-        workflowId,
-        taskQueue: settings.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: startSearchAttributes(input),
-        memo: runMemo(input),
-      });
+      const start = () =>
+        temporal.client.workflow.start<typeof runPipeline>(RUN_PIPELINE_WORKFLOW, {
+          workflowId,
+          taskQueue: settings.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          typedSearchAttributes: startSearchAttributes(input),
+          memo: runMemo(input),
+          staticSummary: workflowSummary(input, execution.logicalKey),
+        });
+      let handle = await start();
+      let owner = await ownerOf(handle);
+      // The workflow under this id may belong to a run that SQLite already knows is over (it recorded its
+      // outcome and the workflow is closing) or that this database never saw: that is no run to attach
+      // to. Wait for that workflow to close, then start ours.
+      for (let tries = 0; owner && owner !== execution.id && !isOpenHere(stores, owner) && tries < 5; tries++) {
+        await handle.result().catch(() => undefined);
+        handle = await start();
+        owner = await ownerOf(handle);
+      }
       stores.store.setWorkflowId(execution.id, workflowId);
-      const owner = await ownerOf(handle);
       const url = settings.uiUrl ? workflowUiUrl(settings.uiUrl, settings.namespace, workflowId) : undefined;
       let target = execution.id;
       if (owner && owner !== execution.id) {
@@ -168,6 +180,12 @@ export class TemporalBackend implements ExecutionBackend {
     this.#deps.log.warn('execution.reconciled', { workflow_id: workflowId, workflow_status: status });
     return stores.store.get(record.id) as ExecutionRecord;
   }
+}
+
+/** An execution of this database that is still pending or running. */
+function isOpenHere(stores: BackendStores, id: string): boolean {
+  const status = stores.store.get(id)?.status;
+  return status === 'pending' || status === 'running';
 }
 
 /**

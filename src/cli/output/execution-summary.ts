@@ -1,4 +1,5 @@
 import type { ExecutionRecord } from '../../core/execution/execution-store.js';
+import { formatInteger } from './format.js';
 import { renderObjects } from './table.js';
 
 const STATUS_MARK: Record<string, string> = {
@@ -33,16 +34,25 @@ export function renderExecutionSummary(e: ExecutionRecord, state: string = e.sta
       `Error:      [${e.errorCode ?? 'ERROR'}] ${e.errorMessage}${e.errorStage ? ` (stage ${e.errorStage})` : ''}`,
     );
   const tables: string[] = [];
-  for (const [k, v] of Object.entries(e.result ?? {})) {
+  const entries = Object.entries(e.result ?? {});
+  // The result's keys line up with each other (they are often longer than the header labels above).
+  const pad = Math.max(11, ...entries.map(([k]) => k.length + 2));
+  for (const [k, v] of entries) {
     if (Array.isArray(v)) {
       if (v.length === 0) continue;
       if (typeof v[0] === 'object') tables.push(`\n${k}:\n${renderObjects(v as Record<string, unknown>[])}`);
-      else lines.push(`${k.padEnd(11)} ${v.join(', ')}`);
-    } else if (v !== null && typeof v === 'object') {
-      lines.push(`${k.padEnd(11)} ${JSON.stringify(v)}`);
+      else lines.push(`${`${k}:`.padEnd(pad)} ${v.join(', ')}`);
     } else {
-      lines.push(`${(k + ':').padEnd(11)} ${String(v)}`);
+      lines.push(`${`${k}:`.padEnd(pad)} ${scalar(v)}`);
     }
   }
   return [...lines, ...tables].join('\n');
+}
+
+/** Integers exact with thousands separators; nothing as `-`; objects as JSON. */
+function scalar(v: unknown): string {
+  if (v === null || v === undefined) return '-';
+  if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return formatInteger(v);
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
 }

@@ -1,6 +1,7 @@
 import { formatUtc, systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/open-database.js';
+import { checkInjectedFault } from '../execution/fault-injection.js';
 
 export type CaptureStatus = 'staged' | 'published' | 'superseded' | 'deleted' | 'failed';
 
@@ -156,6 +157,8 @@ export class CaptureRegistry {
             )
             .run(captureId, now, previous.capture_id);
         }
+        // Test-only (SPINE_FAULTS_FILE key `captures/publish`): a fault after every write, before the commit.
+        checkInjectedFault('captures', 'publish', 1);
         return { published: true, replaced: previous?.capture_id ?? null, winner: null };
       })
       .immediate();

@@ -90,7 +90,7 @@ export class Dispatcher {
     }
     const backend = lane === 'background' ? await this.#background() : this.#sync;
     const claim = claimPartition(
-      this.#deps.store.db,
+      store.db,
       store,
       events,
       clock,
@@ -179,8 +179,12 @@ export class Dispatcher {
       attached_to: owner.id,
       logical_key: owner.logicalKey,
     });
-    options.onProgress?.(`Already running: ${owner.id} (${owner.pipeline} ${owner.logicalKey ?? ''}); following it`);
-    if (options.wait === false) return owner;
+    // Like the backends: a sync submission always runs to the end; a background one waits only with --wait.
+    const follow = options.lane !== 'background' || options.wait === true;
+    options.onProgress?.(
+      `Already running: ${owner.id} (${owner.pipeline} ${owner.logicalKey ?? ''})${follow ? '; following it' : ''}`,
+    );
+    if (!follow) return owner;
     try {
       return await followExecution(store.db, owner.id, {
         ...(options.onProgress ? { onLine: options.onProgress } : {}),

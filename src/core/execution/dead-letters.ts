@@ -2,6 +2,7 @@ import type { EventError } from '../../contracts/events.js';
 import { formatUtc, systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/open-database.js';
+import { idNotFound, idTooShort, MIN_ID_FRAGMENT, pickOne } from '../id-prefix.js';
 import type { ExecutionRecord } from './execution-store.js';
 
 export interface DeadLetterInput {
@@ -103,4 +104,42 @@ export class DeadLetterStore implements DeadLetterSink {
       )
       .run(status, replayedExecutionId ?? null, formatUtc(this.#clock.now()), id);
   }
+}
+
+/**
+ * A dead letter as a user names it: its number (`3` or `#3`, as `spine dlq list` prints it), or the id (a
+ * unique prefix, e.g. the 8 characters tables print) of the execution that was dead-lettered.
+ */
+export function resolveDeadLetterId(db: Db, typed: string): number {
+  const text = typed.trim().replace(/^#/, '');
+  if (/^\d+$/.test(text)) {
+    const row = db.prepare('SELECT id FROM core_dead_letters WHERE id = ?').get(Number(text)) as
+      { id: number } | undefined;
+    if (!row) throw idNotFound('Dead letter', typed, 'spine dlq list --status all');
+    return row.id;
+  }
+  if (text.length < MIN_ID_FRAGMENT) throw idTooShort('Dead letter', text);
+  const rows = db
+    .prepare(
+      `SELECT id, execution_id, pipeline, stage, status FROM core_dead_letters
+       WHERE execution_id >= ? AND execution_id < ? ORDER BY id DESC`,
+    )
+    .all(text, `${text}\uffff`) as {
+    id: number;
+    execution_id: string;
+    pipeline: string;
+    stage: string;
+    status: string;
+  }[];
+  return Number(
+    pickOne(
+      'Dead letter',
+      text,
+      rows.map((r) => ({
+        id: String(r.id),
+        label: `execution ${r.execution_id.slice(0, 8)} ${r.pipeline} stage ${r.stage} (${r.status})`,
+      })),
+      'spine dlq list --status all',
+    ),
+  );
 }

@@ -9,9 +9,12 @@ import type { Statement } from 'better-sqlite3';
  * identity (execution, type, stage, attempt, span), so a retried write — an activity retry, a mirror
  * re-sent after a crash — is a no-op instead of a duplicate.
  */
+export type EventListener = (executionId: string, event: ExecutionEvent) => void;
+
 export class EventWriter {
   readonly #insert: Statement;
   readonly #clock: Clock;
+  readonly #listeners = new Set<EventListener>();
 
   constructor(db: Db, clock: Clock = systemClock) {
     this.#clock = clock;
@@ -55,7 +58,26 @@ export class EventWriter {
       capture_id: 'captureId' in event ? (event.captureId ?? null) : null,
       idempotency_key: key,
     });
+    if (info.changes > 0) for (const listener of this.#listeners) notify(listener, executionId, event);
     return info.changes > 0;
+  }
+
+  /**
+   * Observes the events this process writes, synchronously after each new one (the CLI's live progress
+   * display updates even while a stage keeps the event loop busy). Returns the unsubscribe function.
+   */
+  subscribe(listener: EventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
+/** An observer never breaks the run it observes. */
+function notify(listener: EventListener, executionId: string, event: ExecutionEvent): void {
+  try {
+    listener(executionId, event);
+  } catch {
+    // Display only.
   }
 }
 

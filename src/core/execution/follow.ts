@@ -11,6 +11,8 @@ export interface FollowOptions {
   readonly intervalMs?: number;
   readonly timeoutMs?: number;
   readonly onLine?: (line: string) => void;
+  /** Called after every poll (the live progress display redraws from SQLite here). */
+  readonly onTick?: () => void;
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -70,6 +72,7 @@ export async function followExecution(
   const started = Date.now();
   let lastEventId = 0;
   const stages: string[] = [];
+  const weeks = new WeekLines(db, id);
   for (;;) {
     for (const e of eventsOf(db, id, lastEventId)) {
       lastEventId = e.id;
@@ -82,6 +85,8 @@ export async function followExecution(
       const line = describeEvent(e, idx, Math.max(stages.length, idx));
       if (line) options.onLine?.(line);
     }
+    if (options.onLine) for (const line of weeks.poll()) options.onLine(line);
+    options.onTick?.();
     const record = store.get(id) as ExecutionRecord;
     if (TERMINAL.has(record.status)) return record;
     const row = {
@@ -98,5 +103,43 @@ export async function followExecution(
       );
     }
     await sleep(options.intervalMs ?? 500);
+  }
+}
+
+/**
+ * For a fan-out run (backfill): one line per child as it ends, counted in weeks
+ * (`week 2025-12-12 completed (1/2 weeks)`), since the parent's own two stages say little.
+ */
+class WeekLines {
+  readonly #db: Db;
+  readonly #id: string;
+  readonly #reported = new Set<string>();
+
+  constructor(db: Db, id: string) {
+    this.#db = db;
+    this.#id = id;
+  }
+
+  poll(): string[] {
+    const children = this.#db
+      .prepare(
+        `SELECT id, status, json_extract(params, '$.week_ending') AS week FROM core_executions
+         WHERE parent_execution_id = ? ORDER BY created_at, id`,
+      )
+      .all(this.#id) as { id: string; status: string; week: string | null }[];
+    const planned = this.#db
+      .prepare(
+        `SELECT json_extract(payload, '$.weeks_planned') AS n FROM core_execution_events
+         WHERE execution_id = ? AND event_type = 'stage_completed' ORDER BY id DESC LIMIT 1`,
+      )
+      .get(this.#id) as { n: number | null } | undefined;
+    const total = Math.max(planned?.n ?? 0, children.length);
+    const lines: string[] = [];
+    for (const c of children) {
+      if (!TERMINAL.has(c.status) || this.#reported.has(c.id)) continue;
+      this.#reported.add(c.id);
+      lines.push(`week ${c.week ?? c.id.slice(0, 8)} ${c.status} (${this.#reported.size}/${total} weeks)`);
+    }
+    return lines;
   }
 }

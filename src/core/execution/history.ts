@@ -1,5 +1,5 @@
 import type { Db } from '../db/open-database.js';
-import { ErrorCodes, SpineError } from '../errors.js';
+import { idTooShort, MIN_ID_FRAGMENT, pickOne } from '../id-prefix.js';
 import type { ExecutionRecord, ExecutionRow } from './execution-store.js';
 import { toExecutionRecord } from './execution-store.js';
 import { livenessOf } from './lease.js';
@@ -37,8 +37,7 @@ export interface ExecutionListItem {
 const WEEK_SQL = `COALESCE(json_extract(params, '$.week_ending'), json_extract(result, '$.week_ending'))`;
 const TIER_SQL = `COALESCE(json_extract(result, '$.tier'), json_extract(params, '$.tier'))`;
 
-/** Newest first; every filter is a bound parameter and `since`/`status` use the (status, created_at) index. */
-export function listExecutions(db: Db, f: ExecutionFilter, now: Date = new Date()): ExecutionListItem[] {
+function whereOf(f: ExecutionFilter): { where: string[]; args: unknown[]; derived: boolean } {
   const where: string[] = [];
   const args: unknown[] = [];
   const add = (clause: string, value: unknown): void => {
@@ -54,15 +53,31 @@ export function listExecutions(db: Db, f: ExecutionFilter, now: Date = new Date(
   if (f.pipeline) add('pipeline = ?', f.pipeline);
   if (f.week) add(`${WEEK_SQL} = ?`, f.week);
   if (f.tier) add(`${TIER_SQL} = ?`, f.tier);
-  const sql = `SELECT id, pipeline, status, lane, backend, ${WEEK_SQL} AS week_ending, ${TIER_SQL} AS tier, created_at,
+  return { where, args, derived };
+}
+
+const LIST_COLUMNS = `id, pipeline, status, lane, backend, ${WEEK_SQL} AS week_ending, ${TIER_SQL} AS tier, created_at,
       CAST(ROUND((julianday(completed_at) - julianday(started_at)) * 86400000) AS INTEGER) AS duration_ms, attempts,
-      error_code, error_stage, error_message, parent_execution_id, owner, lease_expires_at
+      error_code, error_stage, error_message, parent_execution_id, owner, lease_expires_at`;
+
+/** Newest first; every filter is a bound parameter and `since`/`status` use the (status, created_at) index. */
+export function listExecutions(db: Db, f: ExecutionFilter, now: Date = new Date()): ExecutionListItem[] {
+  const { where, args, derived } = whereOf(f);
+  const sql = `SELECT ${LIST_COLUMNS}
     FROM core_executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY created_at DESC, id DESC ${derived ? '' : 'LIMIT ?'}`;
   const rows = (db.prepare(sql).all(...args, ...(derived ? [] : [f.limit ?? 50])) as ExecutionListItem[]).map(
     withLiveness(now),
   );
   return derived ? rows.filter((r) => r.status === f.status).slice(0, f.limit ?? 50) : rows;
+}
+
+/** How many executions match the filter, ignoring its limit (for "N more not shown" footers). */
+export function countExecutions(db: Db, f: ExecutionFilter, now: Date = new Date()): number {
+  const { where, args, derived } = whereOf(f);
+  if (derived) return listExecutions(db, { ...f, limit: Number.MAX_SAFE_INTEGER }, now).length;
+  const sql = `SELECT COUNT(*) AS n FROM core_executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+  return (db.prepare(sql).get(...args) as { n: number }).n;
 }
 
 /** Shows an open execution whose owner is gone as `abandoned` (the stored status stays pending/running). */
@@ -72,22 +87,24 @@ export function withLiveness(now: Date) {
   ): T => (livenessOf(row, now) === 'abandoned' ? { ...row, status: 'abandoned' } : row);
 }
 
-/** Resolves a full id or a unique prefix (at least 4 characters). */
+/**
+ * Resolves a full id or a unique prefix (at least 4 characters; tables print the first 8). An ambiguous
+ * prefix lists the candidates with their pipeline, status and creation time.
+ */
 export function resolveExecutionId(db: Db, idOrPrefix: string): string {
-  if (idOrPrefix.length < 4) {
-    throw new SpineError(ErrorCodes.INVALID_PARAMS, `Execution id prefix '${idOrPrefix}' is too short (4+ characters)`);
-  }
+  const text = idOrPrefix.trim();
+  if (text.length < MIN_ID_FRAGMENT) throw idTooShort('Execution', text);
   const rows = db
-    .prepare(`SELECT id FROM core_executions WHERE id >= ? AND id < ? ORDER BY id LIMIT 3`)
-    .all(idOrPrefix, `${idOrPrefix}\uffff`) as { id: string }[];
-  if (rows.length === 0) throw new SpineError(ErrorCodes.NOT_FOUND, `No execution matches '${idOrPrefix}'`);
-  if (rows.length > 1 && rows[0]?.id !== idOrPrefix) {
-    throw new SpineError(
-      ErrorCodes.INVALID_PARAMS,
-      `'${idOrPrefix}' matches several executions: ${rows.map((r) => r.id).join(', ')}…`,
-    );
-  }
-  return (rows[0] as { id: string }).id;
+    .prepare(`SELECT id, pipeline, status, created_at FROM core_executions WHERE id >= ? AND id < ? ORDER BY id`)
+    .all(text, `${text}\uffff`) as { id: string; pipeline: string; status: string; created_at: string }[];
+  const exact = rows.find((r) => r.id === text);
+  if (exact) return exact.id;
+  return pickOne(
+    'Execution',
+    text,
+    rows.map((r) => ({ id: r.id, label: `${r.pipeline} ${r.status}, created ${r.created_at.slice(0, 19)}Z` })),
+    'spine executions list',
+  );
 }
 
 export interface EventRow {
@@ -229,20 +246,24 @@ export function pruneExecutions(db: Db, cutoff: string, dryRun: boolean): PruneR
   // Executions that produced a capture still on disk are kept: they are that capture's lineage.
   const scope = `FROM core_executions WHERE created_at < ? AND status NOT IN ('pending', 'running')
     AND id NOT IN (SELECT execution_id FROM core_captures WHERE status IN ('staged', 'published', 'failed'))`;
-  return db.transaction(() => {
-    const executions = (db.prepare(`SELECT COUNT(*) AS n ${scope}`).get(cutoff) as { n: number }).n;
-    const events = (
-      db
-        .prepare(`SELECT COUNT(*) AS n FROM core_execution_events WHERE execution_id IN (SELECT id ${scope})`)
-        .get(cutoff) as { n: number }
-    ).n;
-    if (!dryRun) {
-      db.prepare(`DELETE FROM core_execution_events WHERE execution_id IN (SELECT id ${scope})`).run(cutoff);
-      db.prepare(
-        `UPDATE core_executions SET parent_execution_id = NULL WHERE parent_execution_id IN (SELECT id ${scope})`,
-      ).run(cutoff);
-      db.prepare(`DELETE ${scope}`).run(cutoff);
-    }
-    return { cutoff, executions, events, dryRun };
-  })();
+  // IMMEDIATE: it counts before it deletes, and a DEFERRED transaction that reads first cannot wait for
+  // the write lock (SQLITE_BUSY at once while another connection writes).
+  return db
+    .transaction(() => {
+      const executions = (db.prepare(`SELECT COUNT(*) AS n ${scope}`).get(cutoff) as { n: number }).n;
+      const events = (
+        db
+          .prepare(`SELECT COUNT(*) AS n FROM core_execution_events WHERE execution_id IN (SELECT id ${scope})`)
+          .get(cutoff) as { n: number }
+      ).n;
+      if (!dryRun) {
+        db.prepare(`DELETE FROM core_execution_events WHERE execution_id IN (SELECT id ${scope})`).run(cutoff);
+        db.prepare(
+          `UPDATE core_executions SET parent_execution_id = NULL WHERE parent_execution_id IN (SELECT id ${scope})`,
+        ).run(cutoff);
+        db.prepare(`DELETE ${scope}`).run(cutoff);
+      }
+      return { cutoff, executions, events, dryRun };
+    })
+    .immediate();
 }

@@ -116,45 +116,36 @@ export async function runStage(deps: StageRunnerDeps, input: RunStageInput): Pro
 
 /**
  * Renews the execution's lease while a stage works (the timer fires whenever the event loop is free; a
- * same-host owner that blocks it for long is still seen alive through its pid) and notices a cancel
- * request or a takeover, which the stage then sees at its next step boundary.
+ * same-host owner that blocks it for long is still seen alive through its pid), and at every step
+ * boundary stops the stage when the run was cancelled (`spine executions cancel`) or closed under it
+ * (taken over as abandoned).
  */
 class LeaseKeeper {
   readonly #store: ExecutionStore;
   readonly #id: string;
   readonly #timer: NodeJS.Timeout;
-  #stopped: SpineError | undefined;
 
   constructor(store: ExecutionStore, id: string) {
     this.#store = store;
     this.#id = id;
-    this.#timer = setInterval(() => this.#tick(), LIVENESS.leaseRenewMs);
+    this.#timer = setInterval(() => {
+      try {
+        this.#store.renewLease(this.#id);
+      } catch {
+        // A busy database only delays the renewal; the next tick tries again.
+      }
+    }, LIVENESS.leaseRenewMs);
     this.#timer.unref();
   }
 
-  #tick(): void {
-    try {
-      if (!this.#store.renewLease(this.#id)) {
-        this.#stopped ??= new SpineError(ErrorCodes.CANCELLED, `Execution ${this.#id} was closed while it ran`, {
-          nonRetryable: true,
-        });
-        return;
-      }
-      if (this.#store.get(this.#id)?.cancelRequestedAt) {
-        this.#stopped ??= new SpineError(ErrorCodes.CANCELLED, `Execution ${this.#id} was cancelled`, {
-          nonRetryable: true,
-        });
-      }
-    } catch {
-      // A busy database only delays the renewal; the next tick tries again.
-    }
-  }
-
   throwIfStopped(): void {
-    if (this.#stopped) throw this.#stopped;
-    if (this.#store.get(this.#id)?.cancelRequestedAt) {
-      throw new SpineError(ErrorCodes.CANCELLED, `Execution ${this.#id} was cancelled`, { nonRetryable: true });
-    }
+    const e = this.#store.get(this.#id);
+    const why = e?.cancelRequestedAt
+      ? 'was cancelled'
+      : e && e.status !== 'running' && e.status !== 'pending'
+        ? `was closed (${e.status}) while it ran`
+        : undefined;
+    if (why) throw new SpineError(ErrorCodes.CANCELLED, `Execution ${this.#id} ${why}`, { nonRetryable: true });
   }
 
   stop(): void {

@@ -13,14 +13,19 @@ export interface ExportLayout {
   readonly captureIndex: number;
 }
 
-/** The layout of a statement's result columns, without the `omit` ones. */
+/**
+ * The layout of a statement's result columns, without the `omit` ones. Types come from the stored names
+ * and declared types; `rename` gives the names users see (the same as `spine query` prints).
+ */
 export function layoutOf(
   resultColumns: readonly { name: string; type: string | null }[],
-  omit: readonly string[] = ['id'],
+  options: { readonly omit?: readonly string[]; readonly rename?: (stored: string) => string } = {},
 ): ExportLayout {
+  const omit = options.omit ?? ['id'];
+  const rename = options.rename ?? ((name: string) => name);
   const kept = resultColumns.map((c, i) => ({ c, i })).filter(({ c }) => !omit.includes(c.name));
   return {
-    columns: exportColumns(kept.map(({ c }) => c)),
+    columns: exportColumns(kept.map(({ c }) => c)).map((c) => ({ ...c, name: rename(c.name) })),
     indices: kept.map(({ i }) => i),
     captureIndex: resultColumns.findIndex((c) => c.name === 'capture_id'),
   };

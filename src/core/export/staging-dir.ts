@@ -9,6 +9,7 @@ import {
   openSync,
   readdirSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
 } from 'node:fs';
@@ -35,15 +36,15 @@ const invalidOut = (out: string, why: string, details: Record<string, unknown> =
 
 /**
  * Checks `out` and creates the staging directory. `out` may be missing or an empty directory; a
- * non-empty directory needs `force` (it is then replaced whole at commit). Its parent must exist and be
- * writable. Every refusal happens before anything is created.
+ * non-empty directory needs `force` (it is then replaced whole at commit). Missing parents are created;
+ * a parent that is a file, or that cannot be written, is refused. Nothing is left behind by a refusal.
  */
 export function openStagingDir(out: string, options: { readonly force?: boolean } = {}): StagingDir {
   const target = resolve(out);
   const parent = dirname(target);
   if (target === parent) throw invalidOut(out, 'cannot export into the file system root');
-  if (!existsSync(parent)) throw invalidOut(out, `its parent directory ${parent} does not exist (create it first)`);
-  if (!statSync(parent).isDirectory()) throw invalidOut(out, `${parent} is not a directory`);
+  const blocker = firstNonDirectory(parent);
+  if (blocker) throw invalidOut(out, `${blocker} is not a directory`, { reason: 'not_a_directory' });
   let replaces = false;
   if (existsSync(target) || isSymlink(target)) {
     if (isSymlink(target)) throw invalidOut(out, 'is a symbolic link; give the real directory', { reason: 'symlink' });
@@ -58,17 +59,18 @@ export function openStagingDir(out: string, options: { readonly force?: boolean 
     }
     replaces = entries.length > 0;
   }
+  // Missing parents are created (like mkdir -p) and removed again if the export fails.
+  let createdTop: string | undefined;
   let path: string;
   try {
+    createdTop = mkdirSync(parent, { recursive: true });
     // mkdir, not mkdtemp: the directory gets the usual permissions (0777 less the umask), not 0700.
     path = join(parent, `.${basename(target)}.export-${randomBytes(6).toString('hex')}`);
     mkdirSync(path);
   } catch (err) {
+    removeCreated(parent, createdTop);
     const code = (err as { code?: string }).code ?? 'ERROR';
-    throw invalidOut(out, `cannot write in ${parent} (${code})`, {
-      reason: 'not_writable',
-      errno_code: code,
-    });
+    throw invalidOut(out, `cannot write in ${parent} (${code})`, { reason: 'not_writable', errno_code: code });
   }
   let done = false;
   return {
@@ -99,8 +101,30 @@ export function openStagingDir(out: string, options: { readonly force?: boolean 
       if (done) return;
       done = true;
       rmSync(path, { recursive: true, force: true });
+      removeCreated(parent, createdTop);
     },
   };
+}
+
+/** The first existing ancestor of `dir` (or `dir` itself) that is not a directory, if any. */
+function firstNonDirectory(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(d)) return statSync(d).isDirectory() ? undefined : d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** Removes the directories `mkdir -p` created, from `dir` up to `top`, as long as they are empty. */
+function removeCreated(dir: string, top: string | undefined): void {
+  if (top === undefined) return;
+  for (let d = dir; d.startsWith(top); d = dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+    if (d === top) return;
+  }
 }
 
 function isSymlink(p: string): boolean {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { tryParseIsoDate } from '../dates.js';
 import { BadParamsError } from '../errors.js';
+import { fridayProblem } from '../week-ending.js';
 
 export type ParamType = 'string' | 'int' | 'bool' | 'date' | 'path' | 'enum';
 export type ParamValue = string | number | boolean;
@@ -17,6 +18,8 @@ export interface ParamSpec {
   /** Minimum for ints (inclusive). */
   readonly min?: number;
   readonly mustExist?: boolean;
+  /** Dates only: the value is a week_ending and must be a Friday (checked before anything is recorded). */
+  readonly friday?: boolean;
   /** Canonicalises a value (e.g. tier aliases); throws an Error whose message explains the rule. */
   readonly normalize?: (value: string) => string;
 }
@@ -45,6 +48,8 @@ function coerce(spec: ParamSpec, raw: ParamValue): ParamValue {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || tryParseIsoDate(s) === null) {
         throw new Error(`expected a date YYYY-MM-DD, got '${raw}'`);
       }
+      const problem = spec.friday ? fridayProblem(s) : null;
+      if (problem !== null) throw new Error(problem);
       return s;
     }
     case 'enum': {

@@ -1,6 +1,7 @@
 import { formatCapturedAt } from '../clock.js';
 import type { Db } from '../db/open-database.js';
 import { ErrorCodes, SpineError } from '../errors.js';
+import { isRelativeInstant, parseInstant } from '../time-window.js';
 
 export interface CaptureRef {
   readonly capture_id: string;
@@ -20,10 +21,12 @@ export type AsOf =
 const COLS = 'capture_id, week_ending, tier, captured_at, source_last_update_date, status';
 
 /**
- * Parses `--as-of`: `latest`, a capture id (contains ':'), or an ISO instant/date (UTC). The instant is
+ * Parses `--as-of`: `latest`; a moment (`now`, a duration back from now such as `2h` or `7d`, a date, which
+ * means the end of that day in UTC, or an ISO instant), read against captured_at; anything else is a
+ * capture id in any form `resolveCaptureId` accepts (full, unique prefix, short hash). The instant is
  * converted to the fixed-width captured_at format so text comparison is time comparison.
  */
-export function parseAsOf(value: string | undefined, publishedAsOf?: string): AsOf {
+export function parseAsOf(value: string | undefined, publishedAsOf?: string, now: Date = new Date()): AsOf {
   if (publishedAsOf) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(publishedAsOf)) {
       throw new SpineError(
@@ -33,17 +36,39 @@ export function parseAsOf(value: string | undefined, publishedAsOf?: string): As
     }
     return { kind: 'published', sourceDate: publishedAsOf };
   }
-  if (!value || value === 'latest') return { kind: 'latest' };
-  if (value.includes(':') && !/^\d{4}-\d{2}-\d{2}T/.test(value)) return { kind: 'capture', captureId: value };
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : value;
-  const t = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`);
-  if (Number.isNaN(t)) {
-    throw new SpineError(
-      ErrorCodes.INVALID_PARAMS,
-      `--as-of must be 'latest', a capture id or an ISO instant (2025-12-20T10:00:00Z), got '${value}'`,
-    );
+  const v = value?.trim();
+  if (!v || v === 'latest') return { kind: 'latest' };
+  if (isRelativeInstant(v))
+    return { kind: 'instant', capturedAt: formatCapturedAt(new Date(parseInstant('as-of', v, now))) };
+  if (/^\d{4}-\d{2}-\d{2}(T|$)/.test(v)) {
+    const text = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T23:59:59.999Z` : v;
+    const t = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`);
+    if (Number.isNaN(t)) {
+      throw new SpineError(
+        ErrorCodes.INVALID_PARAMS,
+        `--as-of must be 'latest', a moment (now, 2h, 7d, 2025-12-20, 2025-12-20T10:00:00Z) or a capture id, got '${v}'`,
+      );
+    }
+    return { kind: 'instant', capturedAt: formatCapturedAt(new Date(t)) };
   }
-  return { kind: 'instant', capturedAt: formatCapturedAt(new Date(t)) };
+  return { kind: 'capture', captureId: v };
+}
+
+/** The first capture (any status but staged or failed) of the given weeks and tiers, for "nothing before" answers. */
+export function firstCapture(
+  db: Db,
+  domain: string,
+  weeks: readonly string[] | undefined,
+  tiers: readonly string[],
+): CaptureRef | undefined {
+  const weekSql = weeks && weeks.length > 0 ? `AND week_ending IN (${weeks.map(() => '?').join(',')})` : '';
+  return db
+    .prepare(
+      `SELECT ${COLS} FROM core_captures WHERE domain = ? AND status IN ('published', 'superseded', 'deleted')
+         AND tier IN (${tiers.map(() => '?').join(',')}) ${weekSql}
+       ORDER BY captured_at ASC LIMIT 1`,
+    )
+    .get(domain, ...tiers, ...(weeks ?? [])) as CaptureRef | undefined;
 }
 
 /** The latest published capture of (week, tier); undefined when there is none. */

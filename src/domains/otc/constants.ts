@@ -13,8 +13,15 @@ export const OTC_TABLES = {
   tierVolumeShare: 'finra_otc_transparency_weekly_symbol_tier_volume_share',
 } as const;
 
-/** Every table whose rows belong to one capture (deleted together by replace and gc). */
-export const OTC_CAPTURE_TABLES: readonly string[] = [...Object.values(OTC_TABLES), 'core_rejects', 'core_quality'];
+/** Datasets that are views over another table (migration 060): readable like the tables, never written. */
+export const OTC_VIEWS: readonly string[] = [OTC_TABLES.symbolVenueVolume];
+
+/** Every table whose rows belong to one capture (deleted together by replace and gc); views excluded. */
+export const OTC_CAPTURE_TABLES: readonly string[] = [
+  ...Object.values(OTC_TABLES).filter((t) => !OTC_VIEWS.includes(t)),
+  'core_rejects',
+  'core_quality',
+];
 
 /** Manifest stages and their ranks (domain-spec §9.3): PENDING=0 … SNAPSHOT=5. */
 export const OTC_MANIFEST_STAGES = ['PENDING', 'INGESTED', 'NORMALIZED', 'AGGREGATED', 'ROLLING', 'SNAPSHOT'] as const;

@@ -9,9 +9,7 @@
  * million-row file costs tens of MB, not a retained copy of every record.
  */
 import { countEquals } from './count.js';
-import { RejectCodes } from './reject-codes.js';
-import { recordToRawText } from './record-text.js';
-import type { Count, RawOtcRecord, RowReject } from './types.js';
+import type { Count, RawOtcRecord } from './types.js';
 
 export type DedupeInput = Pick<RawOtcRecord, 'line' | 'symbol' | 'mpid' | 'totalShares' | 'totalTrades'>;
 
@@ -121,35 +119,4 @@ function grown(a: Float64Array<ArrayBuffer>, size: number): Float64Array<ArrayBu
   const next = new Float64Array(size);
   next.set(a);
   return next;
-}
-
-export interface DedupeResult<T> {
-  readonly kept: T[];
-  /** DUPLICATE and CONFLICTING_DUPLICATE rejects in line order. */
-  readonly rejects: RowReject[];
-}
-
-/** In-memory convenience over DuplicateTracker: both passes at once, for callers holding all records. */
-export function dedupeRecords<T extends DedupeInput>(records: readonly T[]): DedupeResult<T> {
-  const tracker = new DuplicateTracker();
-  const verdicts = records.map((r) => tracker.add(r));
-  const conflictLines = tracker.conflictingLines();
-  const conflictText = new Map<number, string>();
-  for (const c of tracker.conflicts()) {
-    const text = `symbol ${c.key.symbol}, MPID ${c.key.mpid} appears on lines ${c.lines.join(', ')} with different counts; all rejected`;
-    for (const l of c.lines) conflictText.set(l, text);
-  }
-  const kept: T[] = [];
-  const rejects: RowReject[] = [];
-  records.forEach((r, i) => {
-    const v = verdicts[i] ?? FIRST;
-    if (v.kind === 'duplicate') {
-      const detail = `exact duplicate of line ${v.firstLine} (symbol ${r.symbol}, MPID ${r.mpid}); dropped`;
-      rejects.push({ line: r.line, reasonCode: RejectCodes.DUPLICATE, detail, raw: recordToRawText(r) });
-    } else if (conflictLines.has(r.line)) {
-      const detail = conflictText.get(r.line) ?? 'conflicting duplicate';
-      rejects.push({ line: r.line, reasonCode: RejectCodes.CONFLICTING_DUPLICATE, detail, raw: recordToRawText(r) });
-    } else kept.push(r);
-  });
-  return { kept, rejects };
 }

@@ -99,6 +99,18 @@ export function tierFromDescription(text: string): Tier | null {
 }
 
 /**
+ * Known tierDescription spellings that `tierFromDescription` maps to `tier` (FINRA's text, the canonical
+ * name, every exact alias, each as written and uppercased). Not every accepted text (the fuzzy rule takes
+ * more): the set-based normalizer uses it as its fast path and validates any other text row by row.
+ */
+export function tierTextsFor(tier: Tier): string[] {
+  const texts = [TIER_DESCRIPTIONS[tier], tier, ...DESCRIPTION_ALIASES.keys()];
+  const out = new Set<string>();
+  for (const t of texts) for (const v of [t, t.toUpperCase()]) if (tierFromDescription(v) === tier) out.add(v);
+  return [...out];
+}
+
+/**
  * Tier hinted by a file name's stem, case-insensitive: `tier1`/`tier_1`, else `tier2`/`tier_2`, else `_otc_`.
  * `otc_week_2025-12-12.psv` gives no hint (nothing before `otc_`), which the reference relies on.
  */

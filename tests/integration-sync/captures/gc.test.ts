@@ -8,7 +8,9 @@
 import { currentOwner } from '../../../src/core/execution/lease.js';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyGc } from '../../../src/core/captures/gc.js';
 import type { GcPlan } from '../../../src/core/captures/gc.js';
+import { gcPlanFor } from '../../../src/app/pipelines/captures-gc.js';
 import type { Db } from '../../../src/core/db/open-database.js';
 import type { ExecutionRecord } from '../../../src/core/execution/execution-store.js';
 import { eventsOf, listExecutions } from '../../../src/core/execution/history.js';
@@ -342,5 +344,43 @@ describe('a capture used by a running execution', () => {
     expect(after.statuses[oldest ?? '']).toBe('published');
     expect(after.rows[oldest ?? '']).toEqual(before.rows[oldest ?? '']);
     expect(after.statuses[second ?? '']).toBe('deleted');
+  });
+});
+
+describe('a retried gc', () => {
+  it('reports what its earlier attempt deleted, and a fenced-out attempt deletes nothing', () => {
+    const dbPath = freshCopy();
+    withDb(dbPath, (db) => {
+      const now = new Date();
+      const plan = () => gcPlanFor(db, { keep: 1 }, now);
+      const first = plan();
+      expect(first.candidates.length).toBeGreaterThan(1);
+      const expectedIds = first.candidates.map((c) => c.capture_id).sort();
+      const expectedRows = first.candidates.reduce<Record<string, number>>((acc, c) => {
+        for (const [t, n] of Object.entries(c.rows)) acc[t] = (acc[t] ?? 0) + n;
+        return acc;
+      }, {});
+
+      // A stale attempt (its fence check throws) changes nothing.
+      const stale = () => {
+        throw new Error('fenced');
+      };
+      expect(() => applyGc(db, OTC_CAPTURE_TABLES, first, now, { executionId: 'gc-run', fence: stale })).toThrow(
+        'fenced',
+      );
+      expect(
+        plan()
+          .candidates.map((c) => c.capture_id)
+          .sort(),
+      ).toEqual(expectedIds);
+
+      // Attempt 1 deletes; attempt 2 (after a lost report) finds nothing left but reports the same work.
+      const a1 = applyGc(db, OTC_CAPTURE_TABLES, first, now, { executionId: 'gc-run' });
+      const a2 = applyGc(db, OTC_CAPTURE_TABLES, plan(), now, { executionId: 'gc-run' });
+      expect([...a1.deleted].sort()).toEqual(expectedIds);
+      expect([...a2.deleted].sort()).toEqual(expectedIds);
+      expect(a2.rows).toEqual(expectedRows);
+      expect(plan().candidates).toEqual([]);
+    });
   });
 });

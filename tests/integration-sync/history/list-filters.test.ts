@@ -194,6 +194,6 @@ describe('spine executions list', () => {
     expect(res.code).toBe(2);
     expect(res.stdout).toBe('');
     expect(res.stderr).toContain('INVALID_PARAMS');
-    expect(res.stderr).toContain("'until'");
+    expect(res.stderr).toContain("Invalid --until: 'soon' is not 'now', a duration");
   });
 });

@@ -1,8 +1,10 @@
 /**
- * Issue 4 docs: the ready-to-run SQL recipes over core_execution_events, checked against real runs of the
- * test pipelines (and, for stage timings, events written by the real EventWriter under a pinned clock).
- * The SQL strings below are meant to be copied verbatim into the docs.
+ * Issue 4 docs: the ready-to-run SQL recipes of docs/execution-history.md, read from the page's fenced
+ * `sql` blocks (one recipe per `-- title` comment) and run unchanged against real runs of the test
+ * pipelines (and, for exact stage timings, events written by the real EventWriter under a pinned clock).
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSpine } from '../../../src/app/spine.js';
 import type { Clock } from '../../../src/core/clock.js';
@@ -17,33 +19,41 @@ import { openTempSpine, setEnv } from '../../helpers/tmp-db.js';
 import type { TempSpine } from '../../helpers/tmp-db.js';
 import { DAY } from './seed.js';
 
-/** Failed executions in the last 7 days: where (stage, attempt) and why (error type and message). */
-const FAILED_THIS_WEEK_SQL = `SELECT x.id AS execution_id, x.pipeline, e.stage, e.attempt, e.error_type, e.error_message, e.at
-FROM core_execution_events e
-JOIN core_executions x ON x.id = e.execution_id
-WHERE e.event_type = 'failed'
-  AND e.at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-7 days')
-ORDER BY e.at DESC, e.id DESC`;
+const DOC = fileURLToPath(new URL('../../../docs/execution-history.md', import.meta.url));
 
-/** The slowest stage attempts: stage_started joined to the stage_completed of the same attempt. */
-const SLOWEST_STAGES_SQL = `SELECT x.pipeline, s.stage, s.execution_id, s.attempt,
-  CAST(ROUND((julianday(c.at) - julianday(s.at)) * 86400000) AS INTEGER) AS duration_ms
-FROM core_execution_events s
-JOIN core_execution_events c
-  ON c.execution_id = s.execution_id AND c.stage = s.stage AND c.attempt = s.attempt
-  AND c.event_type = 'stage_completed'
-JOIN core_executions x ON x.id = s.execution_id
-WHERE s.event_type = 'stage_started'
-ORDER BY duration_ms DESC
-LIMIT 10`;
+/** The recipes of the doc: every fenced sql block, split at its `-- title` lines; title → statement. */
+function docRecipes(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const block of readFileSync(DOC, 'utf8').matchAll(/^```sql\n([\s\S]*?)^```$/gm)) {
+    let title: string | undefined;
+    let lines: string[] = [];
+    const flush = (): void => {
+      if (title !== undefined) out.set(title, lines.join('\n').trim().replace(/;$/, ''));
+    };
+    for (const line of (block[1] ?? '').split('\n')) {
+      const heading = /^-- (.+)$/.exec(line);
+      if (heading) {
+        flush();
+        title = heading[1];
+        lines = [];
+      } else lines.push(line);
+    }
+    flush();
+  }
+  return out;
+}
 
-/** Retries per pipeline: how many retrying events, over how many executions. */
-const RETRIES_PER_PIPELINE_SQL = `SELECT x.pipeline, COUNT(*) AS retries, COUNT(DISTINCT e.execution_id) AS executions_retried
-FROM core_execution_events e
-JOIN core_executions x ON x.id = e.execution_id
-WHERE e.event_type = 'retrying'
-GROUP BY x.pipeline
-ORDER BY retries DESC, x.pipeline`;
+const RECIPES = docRecipes();
+function recipe(titleStart: string): string {
+  const found = [...RECIPES].filter(([title]) => title.startsWith(titleStart));
+  if (found.length !== 1) throw new Error(`expected one recipe titled '${titleStart}…', found ${found.length}`);
+  return (found[0] as [string, string])[1];
+}
+
+const FAILED_THIS_WEEK = 'Failed in the last 7 days';
+const SLOWEST_STAGES = 'Slowest stage attempts';
+const RETRIES_PER_PIPELINE = 'Retry counts per pipeline';
+const ONE_EXECUTION = 'Where and why one execution failed';
 
 let t: TempSpine;
 let restoreEnv: (() => void) | undefined;
@@ -69,6 +79,21 @@ function faults(spec: Parameters<typeof writeFaultsFile>[1]): void {
   });
 }
 
+describe('the recipes in docs/execution-history.md', () => {
+  it('are the four documented ones, each a single read-only statement', () => {
+    expect([...RECIPES.keys()]).toEqual([
+      'Failed in the last 7 days: which pipeline, where (stage, attempt) and why',
+      SLOWEST_STAGES,
+      RETRIES_PER_PIPELINE,
+      `${ONE_EXECUTION} (bind the execution id: spine query sql "…" --param <id>)`,
+    ]);
+    for (const sql of RECIPES.values()) {
+      const stmt = t.spine.db.prepare(sql);
+      expect({ sql, readonly: stmt.readonly, reader: stmt.reader }).toEqual({ sql, readonly: true, reader: true });
+    }
+  });
+});
+
 describe('SQL recipe: failed executions this week', () => {
   it('returns the failures of the last 7 days with stage, attempt and error, newest first, and not an older one', async () => {
     const tenDaysAgo = createSpine({
@@ -85,25 +110,13 @@ describe('SQL recipe: failed executions this week', () => {
     const flaky = await submit('test.flaky');
     expect([old.status, badInput.status, flaky.status]).toEqual(['failed', 'failed', 'failed']);
 
-    const rows = t.spine.db.prepare(FAILED_THIS_WEEK_SQL).all() as Record<string, unknown>[];
+    const rows = t.spine.db.prepare(recipe(FAILED_THIS_WEEK)).all() as Record<string, unknown>[];
 
     expect(rows.map(({ at: _at, error_message: _m, ...r }) => r)).toEqual([
       { execution_id: flaky.id, pipeline: 'test.flaky', stage: 'fetch', attempt: 3, error_type: 'EXECUTION_FAILED' },
       { execution_id: badInput.id, pipeline: 'test.bad_input', stage: 'parse', attempt: 1, error_type: 'SOURCE_ERROR' },
     ]);
     expect(rows[1]?.['error_message']).toBe('input.csv line 7: BAD_ROW: unparseable row');
-  });
-
-  it('runs unchanged through `spine query sql` on the read-only connection', async () => {
-    const badInput = await submit('test.bad_input');
-
-    const res = runCli(['query', 'sql', FAILED_THIS_WEEK_SQL, '--json'], { dbPath: t.dbPath });
-
-    expect(res.code, res.stderr).toBe(0);
-    const { rows } = res.json<{ rows: Record<string, unknown>[] }>();
-    expect(rows).toEqual([
-      expect.objectContaining({ execution_id: badInput.id, stage: 'parse', error_type: 'SOURCE_ERROR' }),
-    ]);
   });
 });
 
@@ -144,7 +157,7 @@ describe('SQL recipe: slowest stages', () => {
     at(14_100);
     events.write('x-gc', { type: 'stage_completed', stage: 'prune_events' });
 
-    const rows = t.spine.db.prepare(SLOWEST_STAGES_SQL).all();
+    const rows = t.spine.db.prepare(recipe(SLOWEST_STAGES)).all();
 
     expect(rows).toEqual([
       { pipeline: 'captures.gc', stage: 'prune_events', execution_id: 'x-gc', attempt: 1, duration_ms: 12_000 },
@@ -167,6 +180,99 @@ describe('SQL recipe: slowest stages', () => {
   });
 });
 
+describe('SQL recipe: slowest stages over real runs', () => {
+  it('lists every completed stage attempt of real runs with its event-to-event duration, slowest first', async () => {
+    faults({ 'test.flaky/fetch': { failAttempts: 2 } });
+    const echo = await submit('test.echo', { week_ending: '2025-12-12' });
+    const flaky = await submit('test.flaky');
+    expect([echo.status, flaky.status]).toEqual(['completed', 'completed']);
+    // Expected from the events themselves: each stage_started with the stage_completed of its attempt.
+    const events = t.spine.db
+      .prepare(`SELECT execution_id, event_type, stage, attempt, at FROM core_execution_events ORDER BY id`)
+      .all() as { execution_id: string; event_type: string; stage: string | null; attempt: number; at: string }[];
+    const key = (e: (typeof events)[number]): string => `${e.execution_id}|${e.stage ?? ''}|${e.attempt}`;
+    const completedAt = new Map(events.filter((e) => e.event_type === 'stage_completed').map((e) => [key(e), e.at]));
+    const pipelineOf = new Map([
+      [echo.id, 'test.echo'],
+      [flaky.id, 'test.flaky'],
+    ]);
+    const expected = events
+      .filter((e) => e.event_type === 'stage_started' && completedAt.has(key(e)))
+      .map((e) => ({
+        pipeline: pipelineOf.get(e.execution_id),
+        stage: e.stage,
+        execution_id: e.execution_id,
+        attempt: e.attempt,
+        duration_ms: Date.parse(completedAt.get(key(e)) ?? '') - Date.parse(e.at),
+      }));
+
+    const rows = t.spine.db.prepare(recipe(SLOWEST_STAGES)).all() as typeof expected;
+
+    // echo: prepare, process, finish; flaky: fetch attempt 3 and store (fetch attempts 1 and 2 never completed).
+    expect(expected.map((e) => [e.stage, e.attempt])).toEqual([
+      ['prepare', 1],
+      ['process', 1],
+      ['finish', 1],
+      ['fetch', 3],
+      ['store', 1],
+    ]);
+    type Row = (typeof expected)[number];
+    const order = (a: Row, b: Row): number =>
+      b.duration_ms - a.duration_ms ||
+      `${a.execution_id}${a.stage ?? ''}`.localeCompare(`${b.execution_id}${b.stage ?? ''}`);
+    expect([...rows].sort(order)).toEqual([...expected].sort(order));
+    expect(rows.map((r) => r.duration_ms)).toEqual(rows.map((r) => r.duration_ms).sort((a, b) => b - a));
+  });
+});
+
+describe('SQL recipe: where and why one execution failed', () => {
+  it("lists a dead-lettered run's retries, its failure and its dead letter, in order, and nothing of another run", async () => {
+    faults({ 'test.flaky/fetch': { always: true, message: 'upstream down' } });
+    const flaky = await submit('test.flaky');
+    await submit('test.bad_input');
+    expect(flaky.status).toBe('failed');
+
+    const rows = t.spine.db.prepare(recipe(ONE_EXECUTION)).all(flaky.id) as Record<string, unknown>[];
+
+    expect(rows.map(({ at: _at, ...r }) => r)).toEqual([
+      ...[1, 2].map((attempt) => ({
+        event_type: 'retrying',
+        stage: 'fetch',
+        attempt,
+        error_type: 'EXECUTION_FAILED',
+        error_message: 'upstream down',
+      })),
+      ...['failed', 'dead_lettered'].map((event_type) => ({
+        event_type,
+        stage: 'fetch',
+        attempt: 3,
+        error_type: 'EXECUTION_FAILED',
+        error_message: 'upstream down',
+      })),
+    ]);
+  });
+});
+
+describe('every recipe through `spine query sql`', () => {
+  it('runs each recipe unchanged on the read-only connection and answers what the database answers', async () => {
+    faults({ 'test.flaky/fetch': { failAttempts: 2 } });
+    await submit('test.flaky');
+    await submit('test.echo', { week_ending: '2025-12-12' });
+    const badInput = await submit('test.bad_input');
+
+    for (const [title, sql] of RECIPES) {
+      const params = sql.includes('?') ? [badInput.id] : [];
+      const res = runCli(['query', 'sql', sql, ...params.flatMap((p) => ['--param', p]), '--json'], {
+        dbPath: t.dbPath,
+      });
+      expect(res.code, `${title}: ${res.stderr}`).toBe(0);
+      const expected = t.spine.db.prepare(sql).all(...params);
+      expect(expected.length, title).toBeGreaterThan(0);
+      expect(res.json<{ rows: unknown[] }>().rows, title).toEqual(expected);
+    }
+  });
+});
+
 describe('SQL recipe: retry counts per pipeline', () => {
   it('counts retrying events and retried executions per pipeline, most retries first', async () => {
     faults({ 'test.flaky/fetch': { failAttempts: 2 }, 'test.echo/process': { failAttempts: 1 } });
@@ -178,7 +284,7 @@ describe('SQL recipe: retry counts per pipeline', () => {
     ];
     expect(runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'failed']);
 
-    const rows = t.spine.db.prepare(RETRIES_PER_PIPELINE_SQL).all();
+    const rows = t.spine.db.prepare(recipe(RETRIES_PER_PIPELINE)).all();
 
     expect(rows).toEqual([
       { pipeline: 'test.flaky', retries: 4, executions_retried: 2 },

@@ -206,7 +206,7 @@ describe('row-level bad input: the run completes and publishes the good rows', (
     expect(exec.result).toMatchObject({ rows_in: 5, accepted: 3, rejected: 2, duplicates_dropped: 2 });
   });
 
-  it('rejects a symbol that collides with another after cleaning (AA$AA vs AAAA on OTCN) instead of crashing', async () => {
+  it('rejects a symbol that collides with another after cleaning (AA$AA vs AAAA on OTCN) as KEY_COLLISION, keeping the first row', async () => {
     // domain-spec §11.1: `AA$PL` is cleaned to `AAPL` "and may then collide with a real AAPL row"; the issue
     // requires every row-level problem to become a reject naming file and line, never a crash.
     const file = pipelineFixture('symbol-collision_otc_20251215.psv');
@@ -214,12 +214,29 @@ describe('row-level bad input: the run completes and publishes the good rows', (
     const exec = await runPipeline(spine, WEEK_PIPELINE, { file_path: file });
 
     expect({ status: exec.status, error: exec.errorMessage }).toEqual({ status: 'completed', error: null });
-    const rejects = rejectsOf(spine.db).filter((r) => r.line_number === 2 || r.line_number === 3);
-    expect(rejects.length).toBeGreaterThan(0);
-    for (const r of rejects) expect(r.source_locator).toBe(file);
-    expect(capturesOf(spine.db).map((x) => x.status)).toEqual(['published']);
-    expect(acceptedKeys().filter((k) => k === 'AAAA|OTCN').length).toBeLessThanOrEqual(1);
-    expect(acceptedKeys()).toContain('BBBB|OTCN');
+    const [capture] = capturesOf(spine.db);
+    expect(capture?.status).toBe('published');
+    expect(rejectsOf(spine.db)).toEqual([
+      {
+        stage: 'NORMALIZE',
+        reason_code: 'KEY_COLLISION',
+        reason_detail: "KEY_COLLISION: symbol 'AA$AA' cleans to AAAA, which line 2 already has for MPID OTCN",
+        source_locator: file,
+        line_number: 3,
+        capture_id: capture?.capture_id,
+        execution_id: exec.id,
+      },
+    ]);
+    expect(exec.result).toMatchObject({ rows_in: 3, accepted: 2, rejected: 1, duplicates_dropped: 0 });
+    // Raw keeps the source symbol; venue_volume keeps line 2's AAAA/OTCN (1000 shares), not line 3's 300.
+    expect(rawKeys()).toEqual(['AA$AA|OTCN', 'AAAA|OTCN', 'BBBB|OTCN']);
+    expect(acceptedKeys()).toEqual(['AAAA|OTCN', 'BBBB|OTCN']);
+    expect(
+      count(
+        spine.db,
+        `SELECT total_shares AS n FROM finra_otc_transparency_venue_volume_latest WHERE symbol = 'AAAA' AND mpid = 'OTCN'`,
+      ),
+    ).toBe(1000);
   });
 });
 

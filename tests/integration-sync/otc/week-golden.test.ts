@@ -197,6 +197,49 @@ describe('week pipeline on the real FINRA OTC samples', () => {
     expect(shares.some((s) => s.mpid === 'VIAT')).toBe(true);
   });
 
+  it('trades every symbol on at most 3 venues, 3,762 symbols across both weeks, largest row ECOX/OTCN', () => {
+    const maxVenues = (w: string): number =>
+      count(
+        db,
+        `SELECT MAX(venue_count) AS n FROM finra_otc_transparency_weekly_symbol_venue_concentration_hhi_latest
+         WHERE week_ending = ?`,
+        w,
+      );
+    expect([maxVenues(W1), maxVenues(W2)]).toEqual([3, 3]);
+    expect(count(db, `SELECT COUNT(DISTINCT symbol) AS n FROM finra_otc_transparency_symbol_summary_latest`)).toBe(
+      3762,
+    );
+    expect(
+      db
+        .prepare(
+          `SELECT symbol, mpid, total_shares, total_trades FROM finra_otc_transparency_venue_volume_latest
+           WHERE week_ending = ? ORDER BY total_shares DESC LIMIT 1`,
+        )
+        .get(W1),
+    ).toEqual({ symbol: 'ECOX', mpid: 'OTCN', total_shares: 249_703_875, total_trades: 185 });
+  });
+
+  it('passes every quality check of both captures, week-over-week included', () => {
+    const checks = db
+      .prepare(
+        `SELECT c.week_ending, q.check_name, q.status FROM core_quality q
+         JOIN core_captures c ON c.capture_id = q.capture_id ORDER BY c.week_ending, q.id`,
+      )
+      .all() as { week_ending: string; check_name: string; status: string }[];
+    const names = [
+      'venue_share_invariant',
+      'hhi_range',
+      'venue_share_sum',
+      'raw_reconciles',
+      'week_over_week_volume_swing',
+      'venue_drop',
+    ];
+    expect(checks).toEqual(
+      [W1, W2].flatMap((week) => names.map((check_name) => ({ week_ending: week, check_name, status: 'PASS' }))),
+    );
+    expect([exec1.result?.['quality'], exec2.result?.['quality']]).toEqual(['PASS', 'PASS']);
+  });
+
   it('has per-symbol venue shares summing to 1 and every HHI within [0, 1]', () => {
     const off = count(
       db,

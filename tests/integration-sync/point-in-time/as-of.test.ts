@@ -102,15 +102,28 @@ describe('spine query as of latest', () => {
   });
 
   it('answers `query otc.summary --week=2025-12-12 --as-of=latest` exactly as written, from the second capture', () => {
-    const res = query('otc.summary', `--week=${WEEK}`, '--as-of=latest');
+    const res = query('otc.summary', `--week=${WEEK}`, '--as-of=latest', '--all');
 
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout.split('\n')[0]).toBe(
       `# ${WEEK} ${TIER}: capture ${two.revised.captureId} captured_at ${two.revised.capturedAt} source ${REVISED_UPDATE_DATE}`,
     );
-    expect(res.stdout).toContain(`${symbolCount(two.revisedFile)} row(s) from otc.summary as of latest`);
-    expect(res.stdout).toMatch(/^2025-12-12\s+OTC\s+ZZZZT\s/m);
-    expect(res.stdout).not.toMatch(/^2025-12-12\s+OTC\s+AAGC\s/m);
+    expect(res.stdout).toContain(
+      `${symbolCount(two.revisedFile).toLocaleString('en-US')} row(s) from otc.summary as of latest`,
+    );
+    // One capture answers: its week and tier are in the header line, not repeated on every row.
+    expect(res.stdout).toMatch(/^ZZZZT\s/m);
+    expect(res.stdout).not.toMatch(/^AAGC\s/m);
+  });
+
+  it('shows the first 50 rows of a table and says how many more exist and how to see them', () => {
+    const res = query('otc.summary', `--week=${WEEK}`);
+    const total = symbolCount(two.revisedFile);
+
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain(
+      `… ${(total - 50).toLocaleString('en-US')} more rows not shown (50 of ${total.toLocaleString('en-US')}); --all shows every row`,
+    );
   });
 
   it('lists the answering capture in --json output and honours --tier aliases and --top', () => {
@@ -150,22 +163,25 @@ describe('spine query as of an instant, a capture id or a source date', () => {
     expect(revised.rows).toEqual([]);
   });
 
-  it('refuses an instant before the first capture with a clear NOT_FOUND "no capture" error and exit code 2', () => {
+  it('refuses an instant before the first capture, naming when the first capture was taken and the source-clock flag', () => {
     const json = query('otc.summary', '--week', WEEK, '--tier', 'OTC', '--as-of', '2025-12-14T00:00:00Z', '--json');
     const human = query('otc.summary', '--week', WEEK, '--tier', 'OTC', '--as-of', '2025-12-14');
 
     expect(json.code).toBe(2);
-    expect(json.json<ErrorJson>().error).toMatchObject({
-      code: 'NOT_FOUND',
-      message: `No capture as of 2025-12-14T00:00:00.000000+00:00 for week ${WEEK} tier ${TIER}`,
-      exitCode: 2,
-    });
+    const { error } = json.json<ErrorJson>();
+    expect(error).toMatchObject({ code: 'NOT_FOUND', exitCode: 2 });
+    expect(error.message).toBe(
+      `No capture as of 2025-12-14T00:00:00.000000+00:00 for week ${WEEK} tier ${TIER}: ` +
+        `the first one was captured at ${two.original.capturedAt}. --as-of reads captured_at, the moment this ` +
+        'database captured the data (use e.g. --as-of 2h or a capture id); for what FINRA had published by a ' +
+        'date, use --published-as-of 2025-12-14',
+    );
     expect(human.code).toBe(2);
     expect(human.stdout).toBe('');
     expect(human.stderr).toContain(
       `Error [NOT_FOUND]: No capture as of 2025-12-14T23:59:59.999000+00:00 for week ${WEEK}`,
     );
-    expect(human.stderr).toContain('Hint: spine captures list');
+    expect(human.stderr).toContain('Hint: --published-as-of 2025-12-14');
   });
 
   it('answers --published-as-of from the newest capture whose source update date is on or before it', () => {

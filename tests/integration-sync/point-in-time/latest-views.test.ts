@@ -1,8 +1,10 @@
 /**
  * Issue 6, migration 031: the *_latest views show only the newest published capture per (week, tier),
  * leave the base tables untouched, and answer a week/tier lookup through indexes (no full table scan).
+ * Week 2025-12-12 has two captures (120 rows, then a forced 100-row one); a capture of the week before
+ * gives both rolling rows. Each test reads its own copy of the built database.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/core/db/open-database.js';
 import { FIRST_RUN_AT, SECOND_RUN_AT, copyDatabase, runWeekAt } from '../../fixtures/revised/captures.js';
 import type { BuiltCapture } from '../../fixtures/revised/captures.js';
@@ -22,8 +24,13 @@ const CAPTURE_TABLES = [
   'finra_otc_transparency_weekly_symbol_tier_volume_share',
 ];
 
+const PRIOR_WEEK = '2025-12-05';
+const PRIOR_RUN_AT = '2025-12-08T12:00:00.000Z';
+
 let dir: TempDir;
 let db: Db;
+let copies = 0;
+let prior: BuiltCapture;
 let first: BuiltCapture;
 let second: BuiltCapture;
 
@@ -35,8 +42,10 @@ function queryPlan(sql: string, ...args: unknown[]): string[] {
 
 beforeAll(async () => {
   dir = tempDir();
+  const priorFile = writeHeadCopy(dir.join('finra_otc_weekly_otc_20251208.csv'), 120);
   const file = writeHeadCopy(dir.join('finra_otc_weekly_otc_20251215.csv'), 120);
   const smaller = writeHeadCopy(dir.join('finra_otc_weekly_otc_20251215_rev.csv'), 100);
+  prior = await runWeekAt(dir, 'build.db', PRIOR_RUN_AT, { file_path: priorFile });
   first = await runWeekAt(dir, 'build.db', FIRST_RUN_AT, { file_path: file });
   second = await runWeekAt(dir, 'build.db', SECOND_RUN_AT, {
     file_path: smaller,
@@ -44,11 +53,17 @@ beforeAll(async () => {
     tier: TIER,
     force: true,
   });
-  db = openTempDb(copyDatabase(dir.join('build.db'), dir.join('spine.db')));
 }, 120_000);
 
-afterAll(() => {
+beforeEach(() => {
+  db = openTempDb(copyDatabase(dir.join('build.db'), dir.join(`copy-${++copies}.db`)));
+});
+
+afterEach(() => {
   db.close();
+});
+
+afterAll(() => {
   dir.cleanup();
 });
 
@@ -100,11 +115,32 @@ describe('latest view contents', () => {
       const latest = n(`SELECT COUNT(*) AS n FROM ${table}_latest WHERE week_ending = ? AND tier = ?`, WEEK, TIER);
       const ofSecond = n(`SELECT COUNT(*) AS n FROM ${table} WHERE capture_id = ?`, second.captureId);
       const ofFirst = n(`SELECT COUNT(*) AS n FROM ${table} WHERE capture_id = ?`, first.captureId);
+      // Both captures have rows in every table (rolling too, thanks to the prior week), and not the same rows.
+      expect({ table, ofFirst: ofFirst > 0, ofSecond: ofSecond > 0 }).toEqual({ table, ofFirst: true, ofSecond: true });
       expect(latest, table).toBe(ofSecond);
-      expect(n(`SELECT COUNT(*) AS n FROM ${table}`), table).toBe(ofFirst + ofSecond);
-      expect(n(`SELECT COUNT(*) AS n FROM ${table}_latest WHERE capture_id <> ?`, second.captureId), table).toBe(0);
+      expect(n(`SELECT COUNT(*) AS n FROM ${table} WHERE week_ending = ?`, WEEK), table).toBe(ofFirst + ofSecond);
+      expect(
+        n(
+          `SELECT COUNT(*) AS n FROM ${table}_latest WHERE week_ending = ? AND capture_id <> ?`,
+          WEEK,
+          second.captureId,
+        ),
+        table,
+      ).toBe(0);
+      expect(
+        n(
+          `SELECT COUNT(*) AS n FROM ${table}_latest WHERE week_ending = ? AND capture_id <> ?`,
+          PRIOR_WEEK,
+          prior.captureId,
+        ),
+        table,
+      ).toBe(0);
     }
-    expect(n('SELECT COUNT(*) AS n FROM finra_otc_transparency_raw_latest')).toBe(100);
+    expect(n('SELECT COUNT(*) AS n FROM finra_otc_transparency_raw_latest WHERE week_ending = ?', WEEK)).toBe(100);
+    expect(n('SELECT COUNT(*) AS n FROM finra_otc_transparency_raw WHERE capture_id = ?', first.captureId)).toBe(120);
+    const rolling = (captureId: string): number =>
+      n('SELECT COUNT(*) AS n FROM finra_otc_transparency_symbol_rolling_6w WHERE capture_id = ?', captureId);
+    expect(rolling(second.captureId)).toBeLessThan(rolling(first.captureId));
   });
 
   it('ignores newer staged and failed captures', () => {
@@ -120,9 +156,11 @@ describe('latest view contents', () => {
        VALUES (?, ?, 'STAGED', 1, 1, 1, 'now', 'x', 'b', '2025-12-30T00:00:00.000000+00:00', 'staged-newer')`,
     ).run(WEEK, TIER);
 
-    const latestIds = (db.prepare('SELECT capture_id FROM core_captures_latest').all() as { capture_id: string }[]).map(
-      (r) => r.capture_id,
-    );
+    const latestIds = (
+      db.prepare('SELECT capture_id FROM core_captures_latest WHERE week_ending = ?').all(WEEK) as {
+        capture_id: string;
+      }[]
+    ).map((r) => r.capture_id);
     expect(latestIds).toEqual([second.captureId]);
     expect(n(`SELECT COUNT(*) AS n FROM finra_otc_transparency_symbol_summary_latest WHERE symbol = 'STAGED'`)).toBe(0);
     expect(n(`SELECT COUNT(*) AS n FROM finra_otc_transparency_symbol_summary WHERE symbol = 'STAGED'`)).toBe(1);

@@ -89,7 +89,9 @@ describe('spine query flag validation', () => {
     const error = failure(spine('query', 'otc.summary', '--order-by', 'volume', '--json'));
 
     expect(error.code).toBe('INVALID_PARAMS');
-    expect(error.message).toMatch(/^Unknown column 'volume' for otc\.summary\. Valid columns: /);
+    expect(error.message).toMatch(
+      /^Unknown column 'volume' for otc\.summary\. Did you mean 'total_volume'\? Valid columns: /,
+    );
     for (const col of ['symbol', 'total_volume', 'total_trades', 'venue_count', 'capture_id', 'captured_at']) {
       expect(error.message).toContain(col);
     }

@@ -1,29 +1,38 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject, StageOutcome } from '../../../src/contracts/execution.js';
 import type { ExecutionRecord, ExecutionRow } from '../../../src/core/execution/execution-store.js';
 import { toExecutionRecord } from '../../../src/core/execution/execution-store.js';
 import type { PipelineDefinition } from '../../../src/core/pipeline/types.js';
 import { eventsOf } from '../../helpers/temporal-parity.js';
-import { openTestStack, useTestTemporal } from '../../helpers/temporal-env.js';
+import { openTestStack, useTestTemporal, waitFor } from '../../helpers/temporal-env.js';
 import { testRegistry } from '../../helpers/test-pipelines.js';
 
-/** Holds its one stage open long enough for a second submission to arrive while it runs. */
+/**
+ * Holds its one stage open until a second submission of the same week has attached to this run (its row
+ * is `cancelled` with `attached_to`), so the attach always happens while the workflow runs.
+ */
 const slowWeek: PipelineDefinition = {
   name: 'test.slow_week',
-  description: 'Takes a second per week',
+  description: 'Waits for a second submission of its week to attach',
   domain: 'test',
   params: [{ name: 'week_ending', type: 'date', description: 'Week ending', required: true }],
   logicalKey: (params) => `week:${String(params['week_ending'])}`,
   stages: [
     {
       name: 'hold',
-      description: 'Waits, yielding',
+      description: 'Waits for the attached submission',
       async run(ctx): Promise<StageOutcome> {
-        for (let i = 0; i < 10; i++) {
-          await sleep(100);
-          await ctx.yieldControl();
-        }
+        await waitFor(
+          () =>
+            ctx.db
+              .prepare(
+                `SELECT 1 FROM core_executions WHERE pipeline = 'test.slow_week' AND status = 'cancelled'
+                   AND json_extract(result, '$.attached_to') = ?`,
+              )
+              .get(ctx.execution.executionId) !== undefined,
+          'the second submission to attach',
+          30_000,
+        );
         return { state: { held: String(ctx.params['week_ending']) } };
       },
     },

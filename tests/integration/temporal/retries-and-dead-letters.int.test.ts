@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReplayResult } from '../../../src/app/background.js';
 import type { ExecutionRecord } from '../../../src/core/execution/execution-store.js';
@@ -139,7 +138,11 @@ describe('retries and dead letters on Temporal', () => {
         ['normalize', 1, 50, 'EXECUTION_FAILED'],
         ['normalize', 2, 100, 'EXECUTION_FAILED'],
       ]);
-      await sleep(300); // a second alert would have arrived by now
+      // Alerts are sent (and awaited) by the recordFailure activity; once the workflow has closed no activity
+      // of this run can send another one.
+      const handle = temporal().client.workflow.getHandle(run.workflowId as string);
+      await expect(handle.result()).rejects.toThrow();
+      expect((await handle.describe()).status.name).toBe('FAILED');
       expect(webhook.bodies).toEqual([
         expect.objectContaining({
           kind: 'dead_letter',

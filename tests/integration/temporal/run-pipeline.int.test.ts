@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { Payload } from '@temporalio/common';
 import { describe, expect, it, vi } from 'vitest';
 import {
   SpineCaptureId,
@@ -15,6 +17,7 @@ import { openTestStack, setTemporalTestLogger, useTestTemporal } from '../../hel
 import { openTempSpine } from '../../helpers/tmp-db.js';
 
 const WEEK = 'finra.otc_transparency.week';
+const WEEK_STAGES = ['ingest', 'normalize', 'aggregate', 'venue_share', 'symbol_venue_calcs', 'rolling', 'publish'];
 const SAMPLE = fileURLToPath(new URL('../../../data/samples/finra_otc_weekly_otc_20251215.csv', import.meta.url));
 const VOLATILE_RESULT_KEYS = new Set(['capture_id', 'captured_at']);
 
@@ -65,6 +68,14 @@ describe('the week pipeline on Temporal', () => {
       expect(desc.typedSearchAttributes.get(SpineTier)).toBe('OTC');
       expect(desc.typedSearchAttributes.get(SpineCaptureId)).toBe(asyncRun.result?.['capture_id']);
       expect(desc.memo).toEqual({ executionId: asyncRun.id, params: asyncRun.params });
+      // The Web UI tells the same story: the run's summary names pipeline, week and tier, and each
+      // activity in its timeline names its stage (user metadata) instead of eight identical `runStage`.
+      expect(await desc.staticSummary()).toBe(`${WEEK} · week 2025-12-12 · OTC · execution ${asyncRun.id.slice(0, 8)}`);
+      const history = await handle.fetchHistory();
+      const stageSummaries = (history.events ?? [])
+        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'runStage')
+        .map((e) => defaultPayloadConverter.fromPayload<string>(e.userMetadata?.summary as Payload));
+      expect(stageSummaries).toEqual(WEEK_STAGES.map((s, i) => `stage ${i + 1}/${WEEK_STAGES.length} ${s}`));
 
       // Workflow log lines reach the worker's logger through a sink after the activation, so they can
       // arrive a moment after the run closed: wait for the last one before reading them all.

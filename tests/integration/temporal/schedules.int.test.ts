@@ -68,5 +68,57 @@ describe('spine schedules', () => {
       await worker.stop();
       stack.cleanup();
     }
-  });
+  }, 180_000);
+
+  it('unpause takes effect: a schedule paused before it could fire runs by itself once unpaused', async () => {
+    const stack = openTestStack(temporal(), { name: 'unpause' });
+    const worker = await stack.startWorker();
+    const prefix = `u${randomUUID().slice(0, 8)}`;
+    const cli = (args: string[], env: Record<string, string> = {}) =>
+      runSpine([...args, '--json'], {
+        dbPath: stack.dbPath,
+        devDir: stack.dir.join('.data'),
+        env: {
+          SPINE_TEMPORAL_ADDRESS: temporal().address,
+          SPINE_TASK_QUEUE: stack.taskQueue,
+          SPINE_SCHEDULE_PREFIX: prefix,
+          ...env,
+        },
+      });
+    const list = async (): Promise<ScheduleStatus> =>
+      (await cli(['schedules', 'list'])).json<{ schedules: ScheduleStatus[] }>().schedules[0] as ScheduleStatus;
+    const scheduledRuns = (): number =>
+      (
+        stack.client.db
+          .prepare(
+            `SELECT COUNT(*) AS n FROM core_executions
+             WHERE pipeline = 'captures.gc' AND trigger_source = 'scheduler' AND status = 'completed'`,
+          )
+          .get() as { n: number }
+      ).n;
+    try {
+      // Created for Sunday 03:00, paused, then switched to every 2 s: while paused it must not fire.
+      expect((await cli(['schedules', 'ensure'])).code).toBe(0);
+      expect((await cli(['schedules', 'pause', '--note', 'until the test says so'])).code).toBe(0);
+      const changed = await cli(['schedules', 'ensure'], { SPINE_GC_CRON: '@every 2s' });
+      expect(changed.json<{ schedules: EnsureResult[] }>().schedules).toEqual([
+        { scheduleId: `${prefix}-captures-gc`, outcome: 'updated' },
+      ]);
+      const handle = temporal().client.schedule.getHandle(`${prefix}-captures-gc`);
+      expect((await handle.describe()).state.paused).toBe(true);
+      expect((await handle.describe()).state.note).toBe('until the test says so');
+
+      expect((await cli(['schedules', 'unpause'])).code).toBe(0);
+
+      expect((await handle.describe()).state.paused).toBe(false);
+      expect(await list()).toMatchObject({ paused: false });
+      // No trigger: the schedule's own spec starts the run, which the worker records like any other.
+      await waitFor(() => scheduledRuns() > 0, 'a scheduled captures.gc run after unpause');
+      expect((await handle.describe()).info.recentActions.length).toBeGreaterThan(0);
+    } finally {
+      await cli(['schedules', 'delete']);
+      await worker.stop();
+      stack.cleanup();
+    }
+  }, 180_000);
 });

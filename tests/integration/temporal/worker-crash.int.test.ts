@@ -20,7 +20,7 @@ describe('a worker killed in the middle of an ingest', () => {
     const stack = openTestStack(temporal(), {
       name: 'crash',
       dir,
-      env: { SPINE_HEARTBEAT_TIMEOUT_MS: '5000', SPINE_RETRY_INITIAL_MS: '100' },
+      env: { SPINE_HEARTBEAT_TIMEOUT_MS: '10000', SPINE_RETRY_INITIAL_MS: '100' },
     });
     const log = openSync(dir.join('workers.log'), 'a');
     const workerOptions = {
@@ -81,5 +81,6 @@ describe('a worker killed in the middle of an ingest', () => {
       stack.cleanup();
       dir.cleanup();
     }
-  });
+    // Two 300,000-row ingests and a 5 s heartbeat timeout: it waits up to 90 s for the retried run itself.
+  }, 180_000);
 });

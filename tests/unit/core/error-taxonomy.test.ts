@@ -198,6 +198,21 @@ describe('classifyFailure', () => {
     }
   });
 
+  it("classifies SQLite's SUM() integer overflow (a set-based total) as a fatal VALUE_OUT_OF_RANGE, not a database error", () => {
+    const db = new Database(sqliteFile());
+    try {
+      db.exec('CREATE TABLE t (x INTEGER)');
+      db.prepare('INSERT INTO t VALUES (?), (?)').run(2n ** 62n, 2n ** 62n);
+      const err = thrown(() => db.prepare('SELECT SUM(x) FROM t').get());
+      const c = classifyFailure(err);
+      expect(c).toMatchObject({ errorClass: 'fatal', retried: false, event: { type: 'SOURCE_ERROR' } });
+      expect(c.event.message).toMatch(/^VALUE_OUT_OF_RANGE: .*integer overflow/);
+      expect(c.error.details).toEqual({ rule: 'VALUE_OUT_OF_RANGE' });
+    } finally {
+      db.close();
+    }
+  });
+
   it('classifies an integer too big for SQLite (a sum of in-range counts) as a fatal VALUE_OUT_OF_RANGE, not internal', () => {
     const db = new Database(sqliteFile());
     try {

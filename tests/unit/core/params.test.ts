@@ -146,3 +146,30 @@ describe('parseKeyValues', () => {
     expect(err.invalid).toEqual({ [pair]: 'expected key=value' });
   });
 });
+
+describe('resolveParams with a week parameter (friday: true)', () => {
+  const week: ParamSpec = { name: 'week_ending', type: 'date', description: 'week', friday: true };
+
+  it('refuses a non-Friday before anything runs, naming the nearest Friday', () => {
+    const err = badParams(() => resolveParams([week], { week_ending: '2025-12-20' }));
+    expect(err.invalid['week_ending']).toBe(
+      'must be Friday, got 2025-12-20 (Saturday). Nearest Friday: 2025-12-19 (1 day before)',
+    );
+    expect(err.message).toBe(
+      "Invalid parameter 'week_ending': must be Friday, got 2025-12-20 (Saturday). Nearest Friday: 2025-12-19 (1 day before)",
+    );
+  });
+
+  it('accepts a Friday unchanged', () => {
+    expect(resolveParams([week], { week_ending: '2025-12-19' })).toEqual({ week_ending: '2025-12-19' });
+  });
+});
+
+describe('BadParamsError.describe', () => {
+  it('names parameters the way the caller says the user typed them', () => {
+    const label = (name: string): string => (name === 'file_path' ? '--file' : `'${name}'`);
+    expect(BadParamsError.describe(['file_path'], { week_ending: 'must be Friday' }, label)).toBe(
+      "Missing required --file. Invalid 'week_ending': must be Friday",
+    );
+  });
+});

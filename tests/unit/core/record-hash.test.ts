@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { naturalKeyHash, recordHash, sha256Hex32 } from '../../../src/core/record-hash.js';
+import { recordHash, sha256Hex32 } from '../../../src/core/record-hash.js';
 
 describe('record hash (domain-spec §6.3)', () => {
   it('matches the golden value for 2025-12-19|NMS Tier 1|AAPL|NITE|1000|10', () => {
@@ -31,16 +31,5 @@ describe('record hash (domain-spec §6.3)', () => {
   it('agrees with createHash for non-ASCII text', () => {
     const text = 'Société – 株式会社';
     expect(sha256Hex32(text)).toBe(createHash('sha256').update(text).digest('hex').slice(0, 32));
-  });
-
-  it('offers a natural-key variant without the counts', () => {
-    const expected = createHash('sha256').update('2025-12-19|NMS Tier 1|AAPL|NITE').digest('hex').slice(0, 32);
-    expect(naturalKeyHash('2025-12-19', 'NMS Tier 1', 'AAPL', 'NITE')).toBe(expected);
-  });
-
-  it('hashes 100,000 records in well under a second', () => {
-    const start = performance.now();
-    for (let i = 0; i < 100_000; i++) recordHash('2025-12-19', 'OTC', `S${i}`, 'OTCN', i, i % 97);
-    expect(performance.now() - start).toBeLessThan(1000);
   });
 });

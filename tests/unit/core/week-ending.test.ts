@@ -17,6 +17,7 @@ import {
   dateFromFileName,
   fileStem,
   lastNWeeks,
+  fridayNeighbours,
   nearestFridayOnOrAfter,
   nextWeek,
   previousWeek,
@@ -64,12 +65,9 @@ describe('ISO date helpers', () => {
   it('throws INVALID_DATE naming the value from parseIsoDate', () => {
     expect(() => parseIsoDate('2025-02-30')).toThrow(SpineError);
     expect(() => parseIsoDate('2025-02-30')).toThrow("Invalid date: '2025-02-30'");
-    try {
-      parseIsoDate('nope', 'file_date');
-    } catch (err) {
-      expect((err as SpineError).code).toBe('INVALID_DATE');
-      expect((err as SpineError).message).toContain('file_date');
-    }
+    expect(() => parseIsoDate('nope', 'file_date')).toThrow(
+      expect.objectContaining({ code: 'INVALID_DATE', message: expect.stringContaining('file_date') as unknown }),
+    );
   });
 
   it('does day arithmetic in UTC across month and year boundaries', () => {
@@ -133,19 +131,37 @@ describe('WeekEnding helpers', () => {
     expect(nearestFridayOnOrAfter('2025-12-21')).toBe('2025-12-26');
   });
 
-  it('rejects a non-Friday week_ending with the Nearest Friday hint', () => {
+  it('names the Friday just before a weekend day', () => {
     expect(() => assertFriday('2025-12-20')).toThrow(
-      'week_ending must be Friday, got 2025-12-20 (Saturday). Nearest Friday: 2025-12-26',
+      'week_ending must be Friday, got 2025-12-20 (Saturday). Nearest Friday: 2025-12-19 (1 day before)',
     );
+    expect(() => assertFriday('2025-12-21', '--week')).toThrow(
+      '--week must be Friday, got 2025-12-21 (Sunday). Nearest Friday: 2025-12-19 (2 days before)',
+    );
+  });
+
+  it('names both neighbours for a day inside the week, the nearer first', () => {
     expect(() => assertFriday('2025-12-15')).toThrow(
-      'week_ending must be Friday, got 2025-12-15 (Monday). Nearest Friday: 2025-12-19',
+      'week_ending must be Friday, got 2025-12-15 (Monday). Nearest Friday: 2025-12-12 (3 days before); the Friday after is 2025-12-19',
     );
-    try {
-      assertFriday('2025-12-17');
-    } catch (err) {
-      expect(err).toBeInstanceOf(SpineError);
-      expect((err as SpineError).code).toBe('INVALID_DATE');
-    }
+    expect(() => assertFriday('2025-12-16')).toThrow(
+      'Nearest Friday: 2025-12-19 (3 days after); the Friday before is 2025-12-12',
+    );
+    expect(() => assertFriday('2025-12-18')).toThrow(
+      'Nearest Friday: 2025-12-19 (1 day after); the Friday before is 2025-12-12',
+    );
+  });
+
+  it('gives the neighbours as data and accepts a Friday unchanged', () => {
+    expect(fridayNeighbours('2025-12-17')).toEqual({ nearest: '2025-12-19', other: '2025-12-12' });
+    expect(fridayNeighbours('2025-12-20')).toEqual({ nearest: '2025-12-19', other: null });
+    // Fails when nothing is thrown: the assertion is on the thrown error itself.
+    expect(() => assertFriday('2025-12-17')).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_DATE',
+        details: expect.objectContaining({ nearestFriday: '2025-12-19', otherFriday: '2025-12-12' }) as unknown,
+      }),
+    );
     expect(assertFriday('2025-12-19')).toBe('2025-12-19');
   });
 

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { SpineCommand } from '../../base-command.js';
-import { tierFlag, weekFlag } from '../../flags.js';
+import { tierFlag, weekFlag, wideFlag } from '../../flags.js';
 import { renderObjects } from '../../output/table.js';
 import type { GcPlan } from '../../../core/captures/gc.js';
 import type { ExecutionRecord } from '../../../core/execution/execution-store.js';
@@ -22,6 +22,7 @@ Never deletes a week's latest capture or one used by a running execution. Record
     'dry-run': Flags.boolean({
       description: 'Print exactly what would be deleted (captures, rows per table); change nothing',
     }),
+    wide: wideFlag,
   };
 
   async run(): Promise<GcResult> {
@@ -44,12 +45,18 @@ Never deletes a week's latest capture or one used by a running execution. Record
                 tier: c.tier,
                 status: c.status,
                 reason: c.reason,
-                rows: Object.entries(c.rows)
-                  .map(([t, n]) => `${t.replace('finra_otc_transparency_', '')}=${n}`)
-                  .join(' '),
+                rows: Object.values(c.rows).reduce((a, b) => a + b, 0),
+                tables: Object.keys(c.rows).length,
               })),
             ),
       );
+      if (plan.candidates.length > 0) {
+        this.log('\nRows per table:');
+        for (const c of plan.candidates) {
+          const tables = Object.entries(c.rows).map(([t, n]) => `${t.replace('finra_otc_transparency_', '')}=${n}`);
+          this.log(`  ${c.capture_id}\n    ${tables.join(' ')}`);
+        }
+      }
       for (const p of plan.protected) this.log(`kept ${p.capture_id}: ${p.reason}`);
       this.log(
         `\nDry run: would delete ${plan.candidates.length} capture(s), ${plan.rows_total} row(s); nothing was changed.`,

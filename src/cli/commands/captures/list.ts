@@ -1,12 +1,18 @@
 import { Flags } from '@oclif/core';
 import { SpineCommand } from '../../base-command.js';
-import { formatFlag, tierFlag, weekFlag } from '../../flags.js';
+import { formatFlag, tierFlag, weekFlag, wideFlag } from '../../flags.js';
 import { renderRows } from '../../output/emit.js';
+import { toJsonText } from '../../output/json.js';
 import type { CaptureListItem } from '../../../core/captures/capture-queries.js';
 
 export default class CapturesList extends SpineCommand<{ captures: CaptureListItem[]; count: number }> {
-  static override description =
-    'List captures: week, tier, clocks, status, row counts, which one is latest, producing execution';
+  static override description = `List captures: week, tier, clocks, status, row counts, which one is latest, producing execution.
+Tables print each capture by its short hash (the end of its id) and the execution by its first 8 characters:
+every command that takes a capture or execution id accepts those.`;
+  static override examples = [
+    '<%= config.bin %> captures list',
+    '<%= config.bin %> captures list --week 2025-12-12 --tier otc --format csv',
+  ];
   static override flags = {
     week: weekFlag,
     tier: tierFlag,
@@ -14,30 +20,36 @@ export default class CapturesList extends SpineCommand<{ captures: CaptureListIt
       options: ['staged', 'published', 'superseded', 'deleted', 'failed'],
       description: 'Only this status',
     }),
+    wide: wideFlag,
     format: formatFlag,
   };
 
   async run(): Promise<{ captures: CaptureListItem[]; count: number }> {
     const { flags } = await this.parseWith(CapturesList);
-    const [{ listCaptures }, { normalizeTier }, { OTC_DOMAIN }] = await Promise.all([
+    const [{ listCaptures }, { normalizeTier }, { OTC_DOMAIN }, { assertFriday }] = await Promise.all([
       import('../../../core/captures/capture-queries.js'),
       import('../../../domains/otc/tiers.js'),
       import('../../../domains/otc/constants.js'),
+      import('../../../core/week-ending.js'),
     ]);
     const spine = await this.spine();
     const captures = listCaptures(spine.db, {
       domain: OTC_DOMAIN,
-      week: flags.week,
+      week: flags.week ? assertFriday(flags.week, '--week') : undefined,
       tier: flags.tier ? normalizeTier(flags.tier) : undefined,
       status: flags.status,
     });
-    if (flags.format === 'json') this.log(JSON.stringify({ captures, count: captures.length }, null, 2));
+    if (this.jsonEnabled()) {
+      // printed by the base command
+    } else if (flags.format === 'json') this.log(toJsonText({ captures, count: captures.length }));
     else if (captures.length === 0) this.log('No captures.');
     else
       this.log(
         renderRows(
           captures.map((c) => ({
-            capture_id: c.capture_id,
+            ...(flags.format === 'csv'
+              ? { capture_id: c.capture_id }
+              : { capture: c.capture_id.slice(c.capture_id.lastIndexOf(':') + 1) }),
             week: c.week_ending,
             tier: c.tier,
             captured_at: c.captured_at,

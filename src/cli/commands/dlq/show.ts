@@ -1,20 +1,27 @@
 import { Args } from '@oclif/core';
 import { SpineCommand } from '../../base-command.js';
 import type { DeadLetter } from '../../../core/execution/dead-letters.js';
-import { ErrorCodes, SpineError } from '../../../core/errors.js';
 
 export default class DlqShow extends SpineCommand<DeadLetter> {
   static override description = 'Show one dead letter: params, error, attempts, replay link';
-  static override examples = ['<%= config.bin %> dlq show 3', '<%= config.bin %> dlq show 3 --json'];
-  static override args = { id: Args.integer({ required: true, description: 'Dead letter id' }) };
+  static override examples = [
+    '<%= config.bin %> dlq show <dead-letter-id>',
+    '<%= config.bin %> dlq show <dead-letter-id> --json',
+  ];
+  static override args = {
+    id: Args.string({
+      required: true,
+      description: 'Dead letter number (as dlq list prints it), or the id or a unique prefix of its execution',
+    }),
+  };
 
   async run(): Promise<DeadLetter> {
     const { args } = await this.parseWith(DlqShow);
-    const dl = (await this.spine()).deadLetters.get(args.id);
-    if (!dl)
-      throw new SpineError(ErrorCodes.NOT_FOUND, `Dead letter ${args.id} not found`, {
-        details: { hint: 'spine dlq list --status all' },
-      });
+    const [spine, { resolveDeadLetterId }] = await Promise.all([
+      this.spine(),
+      import('../../../core/execution/dead-letters.js'),
+    ]);
+    const dl = spine.deadLetters.get(resolveDeadLetterId(spine.db, args.id)) as DeadLetter;
     this.log(`Dead letter:  ${dl.id} (${dl.status})`);
     this.log(`Pipeline:     ${dl.pipeline}, stage ${dl.stage}`);
     this.log(`Execution:    ${dl.execution_id}`);

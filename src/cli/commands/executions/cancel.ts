@@ -8,10 +8,12 @@ export default class ExecutionsCancel extends SpineCommand<CancelResult> {
 A sync run stops at its next step; a background run's workflow is cancelled; an abandoned run (its owner is
 gone) is closed at once. Staged captures of the cancelled run are discarded.`;
   static override examples = [
-    '<%= config.bin %> executions cancel 3f2a9c1e',
     '<%= config.bin %> executions list --status abandoned',
+    '<%= config.bin %> executions cancel <execution-id>',
   ];
-  static override args = { id: Args.string({ required: true, description: 'Execution id or a unique prefix' }) };
+  static override args = {
+    id: Args.string({ required: true, description: 'Execution id, a unique prefix, or the 8 characters tables print' }),
+  };
   static override flags = {
     wait: Flags.integer({ default: 30, min: 0, description: 'Seconds to wait for the execution to close' }),
   };

@@ -8,7 +8,13 @@ export type ExecutionShowResult = ExecutionDetail & { readonly live_progress?: s
 export default class ExecutionsShow extends SpineCommand<ExecutionShowResult> {
   static override description = `Explain one execution: params, stages, errors, captures, children and the event timeline.
 For a running background (Temporal) execution it adds the live heartbeat progress of its stage.`;
-  static override args = { id: Args.string({ required: true, description: 'Execution id or a unique prefix' }) };
+  static override examples = [
+    '<%= config.bin %> executions show <execution-id>',
+    '<%= config.bin %> executions show <execution-id> --json',
+  ];
+  static override args = {
+    id: Args.string({ required: true, description: 'Execution id, a unique prefix, or the 8 characters tables print' }),
+  };
 
   async run(): Promise<ExecutionShowResult> {
     const { args } = await this.parseWith(ExecutionsShow);

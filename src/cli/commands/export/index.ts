@@ -11,15 +11,18 @@ and tier with --partition) and manifest.json: selectors, the capture behind each
 three clocks, row counts, column names and types, SHA-256 of every file. The directory appears only when
 complete. Check it later with: spine export verify DIR. See docs/exports.md.`;
   static override examples = [
-    '<%= config.bin %> export otc.venue_volume --week 2025-12-19 --out exports/2025-12-19',
-    '<%= config.bin %> export otc.summary --from 2025-12-12 --to 2025-12-19 --format csv --out exports/summary',
-    '<%= config.bin %> export otc.venue_volume --as-of 2025-12-20T00:00:00Z --partition --out exports/as-of-1220',
+    '<%= config.bin %> export otc.venue_volume --week 2025-12-19 --out exports/2025-12-19 --force',
+    '<%= config.bin %> export otc.summary --from 2025-12-12 --to 2025-12-19 --format csv --out exports/summary --force',
+    '<%= config.bin %> export otc.venue_volume --published-as-of 2025-12-22 --partition --out exports/published-1222 --force',
   ];
   static override args = { dataset: Args.string({ required: true, description: 'Dataset name (as in spine query)' }) };
   static override flags = {
     ...selectorFlags,
     format: Flags.string({ options: ['parquet', 'csv', 'jsonl'], default: 'parquet', description: 'File format' }),
-    out: Flags.string({ required: true, description: 'Directory to create (missing or empty; see --force)' }),
+    out: Flags.string({
+      required: true,
+      description: 'Directory to create (missing or empty; see --force); missing parents are created',
+    }),
     force: Flags.boolean({ default: false, description: 'Replace --out if it is not empty' }),
     partition: Flags.boolean({ default: false, description: 'One file per week and tier' }),
   };

@@ -10,7 +10,9 @@ Recomputes the SHA-256 of every file and checks that each capture it came from i
 as exported (status, clocks, content hash, row count). A superseded or gc-deleted capture fails; a newer
 capture of the same week and tier is only a warning.
 Exit codes: 0 verified (warnings allowed), 1 a check failed, 2 DIR is not an export, 3 the database cannot be read.`;
-  static override examples = ['<%= config.bin %> export verify exports/2025-12-19'];
+  static override examples = [
+    '<%= config.bin %> export verify exports/2025-12-19   # exit 1 when a capture was superseded or deleted since',
+  ];
   static override args = { dir: Args.string({ required: true, description: 'Export directory (with manifest.json)' }) };
 
   async run(): Promise<VerifyExportResult> {

@@ -1,7 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { SpineCommand } from '../../base-command.js';
-import { formatFlag } from '../../flags.js';
+import { formatFlag, TABLE_ROWS, wideFlag } from '../../flags.js';
 import { renderRows } from '../../output/emit.js';
+import { toJsonText } from '../../output/json.js';
 import { ErrorCodes, SpineError } from '../../../core/errors.js';
 
 export default class QuerySql extends SpineCommand<{ rows: Record<string, unknown>[]; count: number }> {
@@ -13,12 +14,17 @@ export default class QuerySql extends SpineCommand<{ rows: Record<string, unknow
   static override args = { sql: Args.string({ required: true, description: 'A single SELECT (or WITH … SELECT)' }) };
   static override flags = {
     param: Flags.string({ multiple: true, description: 'Bound parameter for each ? (repeatable, in order)' }),
+    all: Flags.boolean({ description: `Tables: show every row (default: the first ${TABLE_ROWS})` }),
+    wide: wideFlag,
     format: formatFlag,
   };
 
   async run(): Promise<{ rows: Record<string, unknown>[]; count: number }> {
     const { args, flags } = await this.parseWith(QuerySql);
-    const { openDatabase, databasePathFromEnv } = await import('../../../core/db/open-database.js');
+    const [{ openDatabase, databasePathFromEnv }, { exactRow }] = await Promise.all([
+      import('../../../core/db/open-database.js'),
+      import('../../../core/db/exact-rows.js'),
+    ]);
     const db = openDatabase(databasePathFromEnv(), { readonly: true });
     try {
       let stmt;
@@ -34,9 +40,18 @@ export default class QuerySql extends SpineCommand<{ rows: Record<string, unknow
           'Only read-only statements that return rows are allowed (this connection is read-only)',
         );
       }
-      const rows = stmt.all(...(flags.param ?? [])) as Record<string, unknown>[];
-      if (flags.format === 'json') this.log(JSON.stringify({ rows, count: rows.length }, null, 2));
-      else this.log(renderRows(rows, flags.format));
+      // Integers exact at any size: bigint beyond 2^53 (printed with every digit), numbers otherwise.
+      const rows = (stmt.safeIntegers(true).all(...(flags.param ?? [])) as Record<string, unknown>[]).map(exactRow);
+      if (this.jsonEnabled()) {
+        // printed by the base command
+      } else if (flags.format === 'json') this.log(toJsonText({ rows, count: rows.length }));
+      else
+        this.log(
+          renderRows(rows, flags.format, {
+            ...(flags.all ? {} : { limit: TABLE_ROWS }),
+            allHint: '--all shows every row, --format csv all of them',
+          }),
+        );
       return { rows, count: rows.length };
     } finally {
       db.close();

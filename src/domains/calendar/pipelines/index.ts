@@ -42,7 +42,7 @@ export const ingestYearPipeline: PipelineDefinition = {
   logicalKey: calendarKey,
   examples: [
     'spine run reference.exchange_calendar.ingest_year year=2025 exchange_code=XNYS',
-    'spine run reference.exchange_calendar.ingest_year --file my_calendar.json --force   # a new capture',
+    'spine run reference.exchange_calendar.ingest_year --file data/calendars/xnas_2025.json --force   # a new capture',
   ],
   stages: [
     {

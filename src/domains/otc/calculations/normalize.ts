@@ -4,13 +4,11 @@
  * all that is wrong with it. Rejects are data, not exceptions (reference bug §2 #2).
  */
 import { divideCounts, isNegativeCount, isZeroCount } from '../count.js';
-import { dedupeRecords } from '../dedupe.js';
 import { RejectCodes } from '../reject-codes.js';
 import type { RejectCode } from '../reject-codes.js';
-import { recordToRawText } from '../record-text.js';
 import { tierFromDescription } from '../tiers.js';
 import type { Tier } from '../tiers.js';
-import type { Count, RawOtcRecord, RowReject, VenueRow } from '../types.js';
+import type { Count } from '../types.js';
 
 export const MAX_SYMBOL_LENGTH = 20;
 export const MAX_MPID_LENGTH = 20;
@@ -25,8 +23,6 @@ export interface NormalizeInput {
 }
 
 export interface NormalizeOptions {
-  /** Keep 0-share/0-trade rows instead of rejecting them as ZERO_VOLUME. */
-  readonly keepZero?: boolean;
   /** The ingest's tier; a row whose tier text maps elsewhere gets TIER_MISMATCH. */
   readonly expectedTier?: Tier;
 }
@@ -82,86 +78,63 @@ export function validateRecord(rec: NormalizeInput, opts: NormalizeOptions = {})
   if (isNegativeCount(rec.totalTrades)) {
     reasons.push({ code: RejectCodes.NEGATIVE_TRADES, text: `Negative trade count: ${rec.totalTrades}` });
   }
-  if (opts.keepZero !== true && isZeroCount(rec.totalShares) && isZeroCount(rec.totalTrades)) {
+  if (isZeroCount(rec.totalShares) && isZeroCount(rec.totalTrades)) {
     reasons.push({ code: RejectCodes.ZERO_VOLUME, text: 'Zero volume record (0 shares, 0 trades)' });
   }
   if (reasons.length > 0 || tier === null) return { ok: false, reasons };
   return { ok: true, tier, symbol, mpid };
 }
 
-/** A venue_volume row: the cleaned record in its pipeline partition, with lineage back to the source. */
-export interface NormalizedOtcRecord extends VenueRow {
-  readonly line: number;
-  readonly issueName: string | null;
-  readonly venueName: string | null;
-  readonly sourceLastUpdateDate: string | null;
-  readonly recordHash: string;
-  readonly avgTradeSize: number | null;
+/** A reject's reason_detail: every reason as `CODE: text`, joined by "; " (its reason_code is the first). */
+export function reasonsDetail(reasons: readonly RejectReason[]): string {
+  return reasons.map((x) => `${x.code}: ${x.text}`).join('; ');
 }
 
-/** A normalizer reject: the first reason's code, all reason texts joined by "; ", and every reason. */
-export interface NormalizeReject extends RowReject {
-  readonly reasons: readonly RejectReason[];
-  readonly recordHash: string;
+/** The KEY_COLLISION detail of a row whose cleaned key an earlier line (`firstLine`) already has. */
+export function keyCollisionDetail(rawSymbol: string, symbol: string, mpid: string, firstLine: number | null): string {
+  return `${RejectCodes.KEY_COLLISION}: symbol '${rawSymbol}' cleans to ${symbol}, which line ${String(firstLine)} already has for MPID ${mpid}`;
 }
 
-export interface NormalizeResult {
-  readonly accepted: NormalizedOtcRecord[];
-  readonly rejects: NormalizeReject[];
+/** A raw row as the normalize stage sees it: the validated fields plus its source line. */
+export interface CaptureRowInput extends NormalizeInput {
+  readonly line: number | null;
+}
+
+export interface CaptureNormalization<T> {
+  /** Rows that become venue_volume rows, with their cleaned key, in input order. */
+  readonly accepted: { readonly row: T; readonly symbol: string; readonly mpid: string }[];
+  /** NORMALIZE rejects in input order: the first reason's code and the detail text. */
+  readonly rejects: { readonly row: T; readonly code: string; readonly detail: string }[];
 }
 
 /**
- * Normalizes parsed records into the pipeline's (week, tier) partition. The week is the pipeline's (an
- * explicit week_ending wins over the row's own), and the tier is the canonical one chosen for the ingest.
- * Rows whose keys collide only after symbol cleaning are resolved as DUPLICATE / CONFLICTING_DUPLICATE.
+ * The normalize stage's definition for one capture's raw rows, given in line order: `validateRecord` on
+ * each (the capture's tier expected), then cleaning collisions — the first line of a cleaned (symbol,
+ * MPID) wins and every later line is a KEY_COLLISION reject naming it (AA$PL after AAPL). The stage runs
+ * this set-based in SQLite for rows that need no cleaning and row by row for the rest; a property test
+ * (tests/integration-sync/otc/set-based-equivalence.test.ts) holds both to this function.
  */
-export function normalizeRecords(
-  records: Iterable<RawOtcRecord>,
-  partition: { readonly weekEnding: string; readonly tier: Tier },
-  opts: NormalizeOptions = {},
-): NormalizeResult {
-  const accepted: NormalizedOtcRecord[] = [];
-  const rejects: NormalizeReject[] = [];
-  const options: NormalizeOptions = { ...opts, expectedTier: opts.expectedTier ?? partition.tier };
-  for (const r of records) {
-    const v = validateRecord(r, options);
+export function normalizeCaptureRows<T extends CaptureRowInput>(
+  rows: Iterable<T>,
+  tier: Tier,
+): CaptureNormalization<T> {
+  const accepted: { row: T; symbol: string; mpid: string }[] = [];
+  const rejects: { row: T; code: string; detail: string }[] = [];
+  const seen = new Map<string, number | null>();
+  for (const row of rows) {
+    const v = validateRecord(row, { expectedTier: tier });
     if (!v.ok) {
-      const first = v.reasons[0];
-      rejects.push({
-        line: r.line,
-        reasonCode: first?.code ?? RejectCodes.INVALID_TIER,
-        detail: v.reasons.map((x) => x.text).join('; '),
-        raw: recordToRawText(r),
-        reasons: v.reasons,
-        recordHash: r.recordHash,
-      });
+      rejects.push({ row, code: v.reasons[0]?.code ?? RejectCodes.INVALID_TIER, detail: reasonsDetail(v.reasons) });
       continue;
     }
-    accepted.push({
-      weekEnding: partition.weekEnding,
-      tier: partition.tier,
-      symbol: v.symbol,
-      mpid: v.mpid,
-      totalShares: r.totalShares,
-      totalTrades: r.totalTrades,
-      line: r.line,
-      issueName: r.issueName,
-      venueName: r.venueName,
-      sourceLastUpdateDate: r.sourceLastUpdateDate,
-      recordHash: r.recordHash,
-      avgTradeSize: venueAvgTradeSize(r.totalShares, r.totalTrades),
-    });
+    const key = `${v.symbol}\u001f${v.mpid}`;
+    if (seen.has(key)) {
+      const detail = keyCollisionDetail(row.symbol, v.symbol, v.mpid, seen.get(key) ?? null);
+      rejects.push({ row, code: RejectCodes.KEY_COLLISION, detail });
+      continue;
+    }
+    seen.set(key, row.line);
+    accepted.push({ row, symbol: v.symbol, mpid: v.mpid });
   }
-  // Cleaning can make two source keys one (`AA$PL` and `AAPL`); resolve that like any duplicate so the
-  // venue_volume UNIQUE key cannot be violated.
-  const deduped = dedupeRecords(accepted);
-  if (deduped.rejects.length === 0) return { accepted, rejects };
-  const hashes = new Map(accepted.map((a) => [a.line, a.recordHash]));
-  for (const d of deduped.rejects) {
-    const text = `after symbol cleaning: ${d.detail}`;
-    const reasons = [{ code: d.reasonCode, text }];
-    rejects.push({ ...d, detail: text, reasons, recordHash: hashes.get(d.line) ?? '' });
-  }
-  rejects.sort((a, b) => a.line - b.line);
-  return { accepted: deduped.kept, rejects };
+  return { accepted, rejects };
 }

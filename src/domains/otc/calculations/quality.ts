@@ -53,24 +53,43 @@ export function checkVenueShareInvariantResult(violations: readonly InvariantVio
   };
 }
 
+/** What hhi_range looks at: how many HHI values, how many fall outside 0..1 (+1e-12), the extremes. */
+export interface HhiStats {
+  readonly count: number;
+  readonly outOfRange: number;
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
+/** True when an HHI is within 0..1, allowing HHI_SLACK above 1 for rounding. */
+export function hhiInRange(h: number): boolean {
+  return h >= 0 && h <= 1 + HHI_SLACK;
+}
+
+/** hhi_range from precomputed stats (the calcs stage aggregates them in SQLite). */
+export function hhiRangeResult(stats: HhiStats): QualityResult {
+  const bad = stats.outOfRange;
+  return {
+    checkName: 'hhi_range',
+    category: 'BUSINESS_RULE',
+    status: bad === 0 ? 'PASS' : 'FAIL',
+    message: bad === 0 ? `${stats.count} HHI values within 0..1` : `${bad} HHI values outside 0..1`,
+    actual: { min: stats.min, max: stats.max, outOfRange: bad },
+    expected: { min: 0, max: 1 },
+  };
+}
+
 /** hhi_range: every HHI within 0..1. */
 export function checkHhiRange(hhis: readonly number[]): QualityResult {
   let bad = 0;
   let min: number | null = null;
   let max: number | null = null;
   for (const h of hhis) {
-    if (!(h >= 0 && h <= 1 + HHI_SLACK)) bad++;
+    if (!hhiInRange(h)) bad++;
     if (min === null || h < min) min = h;
     if (max === null || h > max) max = h;
   }
-  return {
-    checkName: 'hhi_range',
-    category: 'BUSINESS_RULE',
-    status: bad === 0 ? 'PASS' : 'FAIL',
-    message: bad === 0 ? `${hhis.length} HHI values within 0..1` : `${bad} HHI values outside 0..1`,
-    actual: { min, max, outOfRange: bad },
-    expected: { min: 0, max: 1 },
-  };
+  return hhiRangeResult({ count: hhis.length, outOfRange: bad, min, max });
 }
 
 /** raw_reconciles: every raw row is either accepted or rejected, none lost. */

@@ -25,6 +25,39 @@ export interface VenueShare {
   readonly rank: number;
 }
 
+/** One venue's totals over a partition, before shares and ranks. */
+export interface VenueTotal {
+  readonly weekEnding: string;
+  readonly tier: Tier;
+  readonly captureId?: string;
+  readonly mpid: string;
+  readonly totalVolume: Count;
+  readonly totalTrades: Count;
+  readonly symbolCount: number;
+}
+
+/**
+ * Shares and ranks of one partition's venues, given in first-appearance order (the order their first rows
+ * come in): share = volume / the partition's volume (0 when that is 0), rank by volume descending with
+ * ties kept in the given order (stable sort). Output ordered by rank.
+ */
+export function rankVenueTotals(venues: readonly VenueTotal[]): VenueShare[] {
+  let total: Count = 0;
+  for (const v of venues) total = addCount(total, v.totalVolume);
+  const sorted = [...venues].sort((a, b) => compareCount(b.totalVolume, a.totalVolume));
+  return sorted.map((v, i) => ({
+    weekEnding: v.weekEnding,
+    tier: v.tier,
+    ...(v.captureId === undefined ? {} : { captureId: v.captureId }),
+    mpid: v.mpid,
+    totalVolume: v.totalVolume,
+    totalTrades: v.totalTrades,
+    symbolCount: v.symbolCount,
+    marketSharePct: isZeroCount(total) ? 0 : divideCounts(v.totalVolume, total),
+    rank: i + 1,
+  }));
+}
+
 interface Acc {
   readonly first: VenueRow;
   volume: Count;
@@ -53,24 +86,16 @@ export function computeVenueShares(rows: Iterable<VenueRow>): VenueShare[] {
   }
   const out: VenueShare[] = [];
   for (const venues of partitions.values()) {
-    const accs = [...venues.values()];
-    let total: Count = 0;
-    for (const a of accs) total = addCount(total, a.volume);
-    accs.sort((a, b) => compareCount(b.volume, a.volume));
-    accs.forEach((a, i) => {
-      const f = a.first;
-      out.push({
-        weekEnding: f.weekEnding,
-        tier: f.tier,
-        ...(f.captureId === undefined ? {} : { captureId: f.captureId }),
-        mpid: f.mpid,
-        totalVolume: a.volume,
-        totalTrades: a.trades,
-        symbolCount: a.symbols.size,
-        marketSharePct: isZeroCount(total) ? 0 : divideCounts(a.volume, total),
-        rank: i + 1,
-      });
-    });
+    const totals = [...venues.values()].map((a): VenueTotal => ({
+      weekEnding: a.first.weekEnding,
+      tier: a.first.tier,
+      ...(a.first.captureId === undefined ? {} : { captureId: a.first.captureId }),
+      mpid: a.first.mpid,
+      totalVolume: a.volume,
+      totalTrades: a.trades,
+      symbolCount: a.symbols.size,
+    }));
+    out.push(...rankVenueTotals(totals));
   }
   return out;
 }

@@ -107,8 +107,8 @@ export const backfillPipeline: PipelineDefinition = {
   params: [
     P.tierRequired,
     { name: 'source_dir', type: 'path', required: true, mustExist: true, description: 'Folder with the weekly files' },
-    { name: 'from_week', type: 'date', description: 'First week (a Friday); with to_week' },
-    { name: 'to_week', type: 'date', description: 'Last week (a Friday); with from_week' },
+    { name: 'from_week', type: 'date', friday: true, description: 'First week (a Friday); with to_week' },
+    { name: 'to_week', type: 'date', friday: true, description: 'Last week (a Friday); with from_week' },
     { name: 'weeks_back', type: 'int', min: 1, description: 'Or: this many weeks ending at as_of (default 6)' },
     { name: 'as_of', type: 'date', description: 'Reference date for weeks_back (default today, UTC)' },
     {
@@ -121,11 +121,11 @@ export const backfillPipeline: PipelineDefinition = {
   ],
   validate: (p) => {
     if ((p['from_week'] === undefined) !== (p['to_week'] === undefined))
-      throw new BadParamsError([], { from_week: 'from_week and to_week go together' });
+      throw new BadParamsError([], { from_week: 'a range needs both its first and its last week' });
     if (p['from_week'] !== undefined && p['weeks_back'] !== undefined)
-      throw new BadParamsError([], { weeks_back: 'use either from_week/to_week or weeks_back' });
+      throw new BadParamsError([], { weeks_back: 'give either a range of weeks or weeks_back, not both' });
     if (p['from_week'] !== undefined && String(p['from_week']) > String(p['to_week']))
-      throw new BadParamsError([], { from_week: 'must not be after to_week' });
+      throw new BadParamsError([], { from_week: 'must not be after the last week' });
   },
   logicalKey: (p) =>
     `backfill:${String(p['tier'])}:${String(p['from_week'] ?? p['weeks_back'] ?? '')}:${String(p['to_week'] ?? p['as_of'] ?? '')}`,
@@ -140,7 +140,7 @@ export const backfillPipeline: PipelineDefinition = {
   }),
   examples: [
     'spine run finra.otc_transparency.backfill_range --tier otc source_dir=data/samples --from 2025-12-12 --to 2025-12-19',
-    'spine run finra.otc_transparency.backfill_range --tier otc source_dir=data/finra weeks_back=26 as_of=2025-12-19 --lane backfill',
+    'spine run finra.otc_transparency.backfill_range --tier otc source_dir=data/samples weeks_back=2 as_of=2025-12-19 --lane backfill',
   ],
   stages: [
     {

@@ -82,8 +82,8 @@ export const weekPipeline: PipelineDefinition = {
   summarize: summarizeWeek,
   examples: [
     'spine run finra.otc_transparency.week --file data/samples/finra_otc_weekly_otc_20251215.csv',
-    'spine run finra.otc_transparency.week --file F --force            # a new capture beside the old one',
-    'spine run finra.otc_transparency.week --file F --replace-capture  # replace the latest capture',
+    'spine run finra.otc_transparency.week --file data/samples/finra_otc_weekly_otc_20251215.csv --force            # a new capture beside the old one',
+    'spine run finra.otc_transparency.week --file data/samples/finra_otc_weekly_otc_20251215.csv --replace-capture  # replace the latest capture',
   ],
   stages: [
     stage(

@@ -7,9 +7,15 @@ export const P = {
     name: 'week_ending',
     type: 'date',
     required: true,
+    friday: true,
     description: 'Week ending (a Friday, YYYY-MM-DD)',
   },
-  week: { name: 'week_ending', type: 'date', description: 'Week ending (a Friday); derived from the file when absent' },
+  week: {
+    name: 'week_ending',
+    type: 'date',
+    friday: true,
+    description: 'Week ending (a Friday); derived from the file when absent',
+  },
   tierRequired: {
     name: 'tier',
     type: 'enum',
@@ -29,7 +35,7 @@ export const P = {
     name: 'file_path',
     type: 'path',
     mustExist: true,
-    description: 'FINRA weekly file (pipe-delimited, format A or B)',
+    description: 'FINRA weekly file (pipe-delimited, format A or B); required unless source=api',
   },
   fileDate: {
     name: 'file_date',

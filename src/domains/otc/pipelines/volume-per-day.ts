@@ -166,8 +166,10 @@ export const volumePerDayPipeline: PipelineDefinition = {
   logicalKey: (p) =>
     `volume_per_day:${String(p['exchange_code'] ?? 'XNYS')}:${String(p['tier'])}:${String(p['week_ending'])}`,
   examples: [
+    'spine run reference.exchange_calendar.ingest_year year=2025 exchange_code=XNYS   # the calendar it needs, once',
     'spine run finra.otc_transparency.compute_volume_per_day --week 2025-12-12 --tier OTC',
-    'spine run finra.otc_transparency.compute_volume_per_day week_ending=2026-01-02 tier=OTC exchange_code=XNAS',
+    'spine run reference.exchange_calendar.ingest_year year=2025 exchange_code=XNAS',
+    'spine run finra.otc_transparency.compute_volume_per_day week_ending=2025-12-19 tier=OTC exchange_code=XNAS',
   ],
   stages: [
     {

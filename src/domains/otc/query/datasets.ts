@@ -14,6 +14,8 @@ export interface Dataset {
   readonly exportOrder: string;
   /** Core tables (rejects, quality) carry capture_id but not the other lineage columns: joined in. */
   readonly joinLineage?: boolean;
+  /** Stored column → output name, where the stored name says something the value is not. */
+  readonly renames?: Readonly<Record<string, string>>;
 }
 
 export const DATASETS: readonly Dataset[] = [
@@ -34,9 +36,11 @@ export const DATASETS: readonly Dataset[] = [
   {
     name: 'otc.venue_share',
     table: OTC_TABLES.venueShare,
-    description: 'Per venue: share of the tier (0..1) and rank',
+    description: 'Per venue: market_share of the tier (a fraction 0..1) and rank',
     defaultOrder: 'rank ASC',
     exportOrder: 'rank, mpid, id',
+    // The stored column is named _pct but holds a fraction of 1.
+    renames: { market_share_pct: 'market_share' },
   },
   {
     name: 'otc.symbol_venue_volume',

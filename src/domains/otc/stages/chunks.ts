@@ -7,6 +7,51 @@ import { lineageOf, otcCaptures } from './otc-stage-context.js';
 /** Rows written per transaction when a capture is still staged (invisible), between event-loop yields. */
 export const ROWS_PER_CHUNK = 20_000;
 
+// Every write transaction here is IMMEDIATE: it starts with the fence check (a read), and a DEFERRED
+// transaction that reads before it writes cannot wait for the write lock (SQLite returns SQLITE_BUSY at
+// once, busy timeout or not, while another connection writes). IMMEDIATE takes the lock at BEGIN and so
+// waits the busy timeout like any single write.
+
+/**
+ * Runs `work` on a capture's rows. A staged capture is invisible to readers, so every stretch of `work`
+ * between two of its yields is one transaction, followed by a yield to the event loop (heartbeats, lease
+ * renewal and cancellation keep flowing); a set-based statement is one stretch however many rows it
+ * writes. A published capture is visible, so all of `work` is one transaction: readers see before or
+ * after, never half. Every transaction first checks this attempt's fence.
+ */
+export async function inCapture(
+  ctx: StageContext,
+  staged: boolean,
+  work: () => Iterator<void, void, undefined> | void,
+): Promise<void> {
+  const fenced = (fn: () => void): void =>
+    ctx.db
+      .transaction(() => {
+        ctx.checkFence();
+        fn();
+      })
+      .immediate();
+  let it: Iterator<void, void, undefined> | undefined;
+  let done = false;
+  const step = (): void => {
+    if (it === undefined) {
+      const w = work();
+      if (!w) {
+        done = true;
+        return;
+      }
+      it = w;
+    }
+    done = it.next().done === true;
+    if (!staged) while (!done) done = it.next().done === true;
+  };
+  fenced(step);
+  while (!done) {
+    await ctx.yieldControl();
+    fenced(step);
+  }
+}
+
 /**
  * Writes `rows` through `write`. A staged capture is invisible to readers, so its rows can go in bounded
  * transactions with a yield in between (heartbeats and cancellation keep flowing). A published capture
@@ -20,23 +65,29 @@ export async function writeChunked<T>(
   write: (row: T) => void,
 ): Promise<void> {
   if (!staged) {
-    ctx.db.transaction(() => {
-      ctx.checkFence();
-      prepare();
-      for (const r of rows) write(r);
-    })();
+    ctx.db
+      .transaction(() => {
+        ctx.checkFence();
+        prepare();
+        for (const r of rows) write(r);
+      })
+      .immediate();
     return;
   }
-  ctx.db.transaction(() => {
-    ctx.checkFence();
-    prepare();
-  })();
+  ctx.db
+    .transaction(() => {
+      ctx.checkFence();
+      prepare();
+    })
+    .immediate();
   for (let i = 0; i < rows.length; i += ROWS_PER_CHUNK) {
     const end = Math.min(rows.length, i + ROWS_PER_CHUNK);
-    ctx.db.transaction(() => {
-      ctx.checkFence();
-      for (let j = i; j < end; j++) write(rows[j] as T);
-    })();
+    ctx.db
+      .transaction(() => {
+        ctx.checkFence();
+        for (let j = i; j < end; j++) write(rows[j] as T);
+      })
+      .immediate();
     await ctx.yieldControl();
   }
 }
@@ -69,39 +120,4 @@ export async function replaceCaptureRows<T>(
     (r) => insert.insert(values(r)),
   );
   otcCaptures(ctx).setRowCount(capture.capture_id, table, rows.length);
-}
-
-/**
- * Streams a computation into a capture's tables: `compute` yields whenever a chunk of buffered rows is
- * ready and `flush` writes the buffers. A staged capture is written in bounded transactions with a
- * yield between them; a published one (visible) is cleared and rewritten in one transaction.
- */
-export async function streamIntoCapture(
-  ctx: StageContext,
-  staged: boolean,
-  clear: () => void,
-  compute: () => Generator<void>,
-  flush: () => void,
-): Promise<void> {
-  if (!staged) {
-    ctx.db.transaction(() => {
-      ctx.checkFence();
-      clear();
-      for (const _ of compute()) flush();
-      flush();
-    })();
-    return;
-  }
-  // Every transaction that writes the capture checks this attempt still owns the run (stale attempts stop).
-  const fenced = (fn: () => void) =>
-    ctx.db.transaction(() => {
-      ctx.checkFence();
-      fn();
-    });
-  fenced(clear)();
-  for (const _ of compute()) {
-    fenced(flush)();
-    await ctx.yieldControl();
-  }
-  fenced(flush)();
 }

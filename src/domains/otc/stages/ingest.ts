@@ -8,8 +8,12 @@ import { OTC_DOMAIN, OTC_TABLES } from '../constants.js';
 import { otcCaptures, otcManifest, otcPartition } from './otc-stage-context.js';
 import { RawCaptureLoader } from './raw-capture-loader.js';
 import { openIngestSource } from './resolve-source.js';
+import type { ParsedBatch } from '../types.js';
 
-/** Rows per progress step: each step ends with a log line, a progress event and (on Temporal) a heartbeat. */
+/**
+ * Rows per progress step and per transaction: each step is written in one transaction and ends with a log
+ * line, a progress event and (on Temporal) a heartbeat.
+ */
 const ROWS_PER_STEP = 50_000;
 
 export interface IngestOptions {
@@ -97,16 +101,21 @@ export async function ingestStage(ctx: StageContext, options: IngestOptions): Pr
     let done = false;
     while (!done) {
       await logStep(ctx.log, 'ingest.bulk_insert', async (span) => {
-        const stepStart = loader.rowsIn;
-        while (loader.rowsIn - stepStart < ROWS_PER_STEP) {
+        // One step's rows are read first and then written in one transaction (the capture is staged, so
+        // the size is free to choose: fewer, larger commits are cheaper), then the event loop gets a turn.
+        const pending: ParsedBatch[] = [];
+        let rows = 0;
+        while (rows < ROWS_PER_STEP) {
           const next = await batches.next();
           if (next.done) {
             done = true;
             break;
           }
-          loader.load(next.value);
-          await ctx.yieldControl();
+          pending.push(next.value);
+          rows += next.value.records.length + next.value.rejects.length;
         }
+        if (pending.length > 0) loader.load(pending);
+        await ctx.yieldControl();
         span.addMetrics({
           rows_in: loader.rowsIn,
           rows_out: loader.inserted,

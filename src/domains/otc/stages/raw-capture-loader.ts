@@ -1,17 +1,30 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../../core/db/open-database.js';
-import { DuplicateTracker } from '../dedupe.js';
+import { countEquals } from '../count.js';
 import { RejectCodes } from '../reject-codes.js';
-import { deleteRawKeys, RawWriter } from '../repository/raw.js';
+import { RawWriter } from '../repository/raw.js';
 import type { RawRowContext } from '../repository/raw.js';
 import { writeRejects } from '../repository/rejects.js';
 import type { RejectRow, RejectScope } from '../repository/rejects.js';
-import type { ParsedBatch } from '../types.js';
+import type { ParsedBatch, RawOtcRecord } from '../types.js';
+
+interface Conflict {
+  readonly symbol: string;
+  readonly mpid: string;
+  readonly lines: number[];
+}
 
 /**
- * Loads parsed batches into one staged capture: each batch in one transaction (records through the
- * within-file dedupe, row rejects to core_rejects), keeping the counters, the content hash and clock 2.
- * Conflicting duplicates can only be known once the whole source is read, so `finish()` removes them.
+ * Loads parsed batches into one staged capture: each `load` call is one transaction (the attempt's fence
+ * checked first), records through the within-file dedupe, row rejects to core_rejects, keeping the
+ * counters, the content hash and clock 2. Conflicting duplicates can only be known once the whole source
+ * is read, so `finish()` removes them.
+ *
+ * The dedupe is `DuplicateTracker`'s rule (src/domains/otc/dedupe.ts) without its per-row key map: the raw
+ * table's UNIQUE key already holds the first row of every key, so a row the insert skips repeated a key
+ * and the row holding it says whether it is an exact DUPLICATE (dropped) or a CONFLICTING_DUPLICATE.
+ * Only keys that conflict are remembered. The per-row work is copying ten values into the statement's
+ * parameter array.
  */
 export class RawCaptureLoader {
   rowsIn = 0;
@@ -25,9 +38,10 @@ export class RawCaptureLoader {
   readonly #scope: Omit<RejectScope, 'now'>;
   readonly #now: () => Date;
   readonly #writer: RawWriter;
-  readonly #dedupe = new DuplicateTracker();
+  readonly #conflicts = new Map<string, Conflict>();
   readonly #hash = createHash('sha256');
-  readonly #load: (batch: ParsedBatch) => void;
+  readonly #fence: () => void;
+  readonly #load: (batches: readonly ParsedBatch[]) => void;
 
   constructor(
     db: Db,
@@ -35,7 +49,7 @@ export class RawCaptureLoader {
     scope: Omit<RejectScope, 'now'>,
     now: () => Date,
     latestUpdate: string | null,
-    /** The attempt's fence check, run inside every batch transaction (see StageContext.checkFence). */
+    /** The attempt's fence check, run inside every load transaction (see StageContext.checkFence). */
     fence: () => void = () => undefined,
   ) {
     this.#db = db;
@@ -44,16 +58,27 @@ export class RawCaptureLoader {
     this.#now = now;
     this.latestUpdate = latestUpdate;
     this.#writer = new RawWriter(db, row);
-    this.#load = db.transaction((batch: ParsedBatch) => {
+    this.#fence = fence;
+    const load = db.transaction((batches: readonly ParsedBatch[]) => {
       fence();
-      this.#loadBatch(batch);
+      const rejects: RejectRow[] = [];
+      for (const batch of batches) this.#loadBatch(batch, rejects);
+      writeRejects(this.#db, { ...this.#scope, now: this.#now() }, rejects);
+      this.rejected += rejects.length;
     });
+    // IMMEDIATE: the transaction reads (the fence) before it writes, and a DEFERRED one that does so
+    // fails with SQLITE_BUSY at once, without the busy timeout, whenever another connection is writing.
+    this.#load = (batches) => load.immediate(batches);
   }
 
-  load(batch: ParsedBatch): void {
-    this.rowsIn += batch.records.length + batch.rejects.length;
-    this.lastLine = batch.lastLine;
-    this.#load(batch);
+  /** Loads several parsed batches (in source order) in one transaction. */
+  load(batches: ParsedBatch | readonly ParsedBatch[]): void {
+    const list = Array.isArray(batches) ? (batches as readonly ParsedBatch[]) : [batches as ParsedBatch];
+    for (const b of list) {
+      this.rowsIn += b.records.length + b.rejects.length;
+      this.lastLine = b.lastLine;
+    }
+    this.#load(list);
   }
 
   #reject(
@@ -66,47 +91,60 @@ export class RawCaptureLoader {
     return { stage: 'INGEST', reasonCode, detail, raw, recordKey, sourceLocator: this.#source, line };
   }
 
-  #loadBatch(batch: ParsedBatch): void {
-    const rejects = batch.rejects.map((rj) => this.#reject(rj.reasonCode, rj.detail, rj.raw, rj.line));
-    for (const r of batch.records) {
-      const verdict = this.#dedupe.add(r);
-      if (verdict.kind === 'duplicate') {
-        this.duplicates++;
-        const detail = `exact duplicate of line ${verdict.firstLine} (symbol ${r.symbol}, MPID ${r.mpid}); dropped`;
-        rejects.push(this.#reject(RejectCodes.DUPLICATE, detail, r, r.line, r.recordHash));
-        continue;
-      }
-      if (verdict.kind === 'conflict') continue; // rejected with its twin in finish()
-      this.#hash.update(r.recordHash);
+  #loadBatch(batch: ParsedBatch, rejects: RejectRow[]): void {
+    for (const rj of batch.rejects) rejects.push(this.#reject(rj.reasonCode, rj.detail, rj.raw, rj.line));
+    const records = batch.records;
+    const written = this.#writer.insert(records, 0, records.length);
+    // Every row went in (the common case): all are first rows of their keys.
+    const kept = written === records.length ? records : records.filter((r) => this.#keep(r, rejects));
+    let hashes = '';
+    let latest = this.latestUpdate;
+    for (const r of kept) {
+      hashes += r.recordHash;
       const lud = r.sourceLastUpdateDate;
-      if (lud && (this.latestUpdate === null || lud > this.latestUpdate)) this.latestUpdate = lud;
-      this.#writer.insert(r);
-      this.inserted++;
+      if (lud !== null && (latest === null || lud > latest)) latest = lud;
     }
-    writeRejects(this.#db, { ...this.#scope, now: this.#now() }, rejects);
-    this.rejected += rejects.length;
+    this.latestUpdate = latest;
+    this.#hash.update(hashes);
+    this.inserted += kept.length;
+  }
+
+  /** Whether `r` is the row holding its key; otherwise it is a DUPLICATE reject or joins its conflict. */
+  #keep(r: RawOtcRecord, rejects: RejectRow[]): boolean {
+    const holder = this.#writer.holder(r.symbol, r.mpid);
+    if (holder === undefined || holder.line === r.line) return true;
+    const key = `${r.symbol}\u001f${r.mpid}`;
+    const conflict = this.#conflicts.get(key);
+    if (conflict !== undefined) {
+      conflict.lines.push(r.line);
+    } else if (countEquals(holder.totalShares, r.totalShares) && countEquals(holder.totalTrades, r.totalTrades)) {
+      this.duplicates++;
+      const detail = `exact duplicate of line ${holder.line} (symbol ${r.symbol}, MPID ${r.mpid}); dropped`;
+      rejects.push(this.#reject(RejectCodes.DUPLICATE, detail, r, r.line, r.recordHash));
+    } else {
+      this.#conflicts.set(key, { symbol: r.symbol, mpid: r.mpid, lines: [holder.line, r.line] });
+    }
+    return false;
   }
 
   /** Rejects every row of a key seen with different counts; returns the content hash of what stays. */
   finish(): string {
-    const conflicts = this.#dedupe.conflicts();
+    const conflicts = [...this.#conflicts.values()];
     if (conflicts.length > 0) {
       this.#db.transaction(() => {
-        this.inserted -= deleteRawKeys(
-          this.#db,
-          this.#scope.captureId,
-          conflicts.map((c) => c.key),
-        );
-        const rows = conflicts.flatMap((c) =>
-          c.lines.map((line) =>
+        this.#fence();
+        for (const c of conflicts) this.inserted -= this.#writer.deleteKey(c.symbol, c.mpid);
+        const rows = conflicts.flatMap((c) => {
+          const lines = [...c.lines].sort((a, b) => a - b);
+          return lines.map((line) =>
             this.#reject(
               RejectCodes.CONFLICTING_DUPLICATE,
-              `symbol ${c.key.symbol}, MPID ${c.key.mpid} appears on lines ${c.lines.join(', ')} with different counts; all rejected`,
-              { symbol: c.key.symbol, mpid: c.key.mpid, lines: c.lines },
+              `symbol ${c.symbol}, MPID ${c.mpid} appears on lines ${lines.join(', ')} with different counts; all rejected`,
+              { symbol: c.symbol, mpid: c.mpid, lines },
               line,
             ),
-          ),
-        );
+          );
+        });
         writeRejects(this.#db, { ...this.#scope, now: this.#now() }, rows);
         this.rejected += rows.length;
       })();

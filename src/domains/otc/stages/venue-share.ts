@@ -2,10 +2,10 @@ import type { StageOutcome } from '../../../contracts/execution.js';
 import { logStep } from '../../../core/logging/span.js';
 import type { StageContext } from '../../../core/pipeline/types.js';
 import { checkVenueShareInvariantResult } from '../calculations/quality.js';
-import { checkVenueShareInvariants, computeVenueShares } from '../calculations/venue-share.js';
+import { checkVenueShareInvariants, rankVenueTotals } from '../calculations/venue-share.js';
 import { OTC_TABLES } from '../constants.js';
 import { writeQuality } from '../repository/quality.js';
-import { tap, venueRows } from '../repository/venue-rows.js';
+import { venueTotals } from '../repository/set-based.js';
 import type { Tier } from '../tiers.js';
 import { replaceCaptureRows } from './chunks.js';
 import { inputCapture, partitionFrom } from './otc-stage-context.js';
@@ -24,8 +24,11 @@ const COLUMNS = [
 ];
 
 /**
- * Venue market share across all symbols (domain-spec §10.2). Always recomputes (no manifest stage).
- * An invariant failure is recorded as a FAIL quality row (venue_share_invariant), not a crash.
+ * Venue market share across all symbols (domain-spec §10.2; the definition is `computeVenueShares`).
+ * SQLite sums each venue (GROUP BY mpid, a few dozen rows out of the capture's million); shares and
+ * ranks come from `rankVenueTotals`, the same function the definition uses. Always recomputes (no
+ * manifest stage). An invariant failure is recorded as a FAIL quality row (venue_share_invariant), not a
+ * crash.
  */
 export async function venueShareStage(ctx: StageContext): Promise<StageOutcome> {
   const partition = partitionFrom(ctx);
@@ -33,14 +36,10 @@ export async function venueShareStage(ctx: StageContext): Promise<StageOutcome> 
   const tier = capture.tier as Tier;
   const venueNames = new Map<string, string>();
   const { shares, violations } = await logStep(ctx.log, 'venue_share.compute', (span) => {
-    let rowsIn = 0;
-    const out = computeVenueShares(
-      tap(venueRows(ctx.db, capture.capture_id, capture.week_ending, tier), (r) => {
-        rowsIn++;
-        if (r.venueName && !venueNames.has(r.mpid)) venueNames.set(r.mpid, r.venueName);
-      }),
-    );
-    span.addMetrics({ rows_in: rowsIn, rows_out: out.length });
+    const totals = venueTotals(ctx.db, capture.capture_id, capture.week_ending, tier);
+    for (const t of totals) if (t.venueName) venueNames.set(t.mpid, t.venueName);
+    const out = rankVenueTotals(totals);
+    span.addMetrics({ rows_in: totals.reduce((n, t) => n + t.symbolCount, 0), rows_out: out.length });
     return { shares: out, violations: checkVenueShareInvariants(out) };
   });
   await replaceCaptureRows(ctx, capture, OTC_TABLES.venueShare, COLUMNS, shares, (s) => [

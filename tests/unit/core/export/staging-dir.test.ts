@@ -62,10 +62,24 @@ describe('openStagingDir', () => {
     expect(readdirSync(target)).toEqual(['old.csv']);
   });
 
-  it('refuses a target that is a file or whose parent is missing, creating nothing', () => {
+  it('refuses a target that is a file, or under a file, creating nothing', () => {
     writeFileSync(dir.join('file'), 'x');
     expect(() => openStagingDir(dir.join('file'))).toThrow('exists and is not a directory');
-    expect(() => openStagingDir(dir.join('missing', 'out'))).toThrow('does not exist (create it first)');
+    expect(() => openStagingDir(dir.join('file', 'a', 'out'))).toThrow(`${dir.join('file')} is not a directory`);
     expect(readdirSync(dir.path)).toEqual(['file']);
+  });
+
+  it('creates missing parents, and removes them again on abort', () => {
+    const target = dir.join('a', 'b', 'out');
+    const aborted = openStagingDir(target);
+    expect(existsSync(dir.join('a', 'b'))).toBe(true);
+    aborted.abort();
+    expect(readdirSync(dir.path)).toEqual([]);
+
+    const staging = openStagingDir(target);
+    writeFileSync(join(staging.path, 'a.csv'), 'x');
+    staging.commit();
+    expect(readdirSync(dir.join('a', 'b'))).toEqual(['out']);
+    expect(readdirSync(target)).toEqual(['a.csv']);
   });
 });

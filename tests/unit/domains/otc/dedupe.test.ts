@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dedupeRecords, DuplicateTracker } from '../../../../src/domains/otc/dedupe.js';
+import { DuplicateTracker } from '../../../../src/domains/otc/dedupe.js';
 import type { DedupeInput } from '../../../../src/domains/otc/dedupe.js';
-import { RejectCodes } from '../../../../src/domains/otc/reject-codes.js';
 
 function row(
   line: number,
@@ -54,27 +53,5 @@ describe('DuplicateTracker', () => {
     for (let i = 0; i < 50_000; i++) t.add(row(i + 2, `S${i}`, 'OTCN', i, 1));
     expect(t.keyCount).toBe(50_000);
     expect(t.add(row(60_000, 'S49999', 'OTCN', 49_999, 1))).toEqual({ kind: 'duplicate', firstLine: 50_001 });
-  });
-});
-
-describe('dedupeRecords', () => {
-  it('keeps first rows, rejects exact repeats as DUPLICATE and all rows of a conflicting key', () => {
-    const records = [
-      row(2, 'AABB', 'OTCN', 6753871, 171),
-      row(3, 'AABB', 'OTCX', 40313, 3),
-      row(4, 'AABB', 'OTCN', 6753871, 171),
-      row(5, 'ZZZZ', 'OTCN', 5, 1),
-      row(6, 'ZZZZ', 'OTCN', 6, 1),
-    ];
-    const { kept, rejects } = dedupeRecords(records);
-    expect(kept.map((r) => r.line)).toEqual([2, 3]);
-    expect(rejects.map((r) => [r.line, r.reasonCode])).toEqual([
-      [4, RejectCodes.DUPLICATE],
-      [5, RejectCodes.CONFLICTING_DUPLICATE],
-      [6, RejectCodes.CONFLICTING_DUPLICATE],
-    ]);
-    expect(rejects[0]?.detail).toBe('exact duplicate of line 2 (symbol AABB, MPID OTCN); dropped');
-    expect(rejects[1]?.detail).toContain('lines 5, 6 with different counts');
-    expect(JSON.parse(rejects[1]?.raw ?? '{}')).toMatchObject({ symbol: 'ZZZZ', totalShares: 5 });
   });
 });

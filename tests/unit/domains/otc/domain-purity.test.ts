@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 const OTC = fileURLToPath(new URL('../../../../src/domains/otc/', import.meta.url));
 const PURE_DIRS = ['parse', 'calculations'];
-const PURE_FILES = ['tiers.ts', 'types.ts', 'reject-codes.ts', 'count.ts', 'dedupe.ts', 'record-text.ts', 'index.ts'];
+const PURE_FILES = ['tiers.ts', 'types.ts', 'reject-codes.ts', 'count.ts', 'dedupe.ts'];
 const FORBIDDEN = [/from 'pino'/, /better-sqlite3/, /@temporalio\//, /@oclif\//, /\/cli\//, /\/backends\//, /\/app\//];
 
 function files(): string[] {

@@ -43,12 +43,8 @@ describe('CLI/API tier aliases (domain-spec §4)', () => {
 
   it('rejects anything else with INVALID_TIER listing the valid values', () => {
     expect(() => normalizeTier('tier3')).toThrow("Invalid tier: 'tier3'. Valid values: OTC, NMS_TIER_1, NMS_TIER_2");
-    try {
-      normalizeTier('NMS Tier 1');
-    } catch (err) {
-      expect(err).toBeInstanceOf(SpineError);
-      expect((err as SpineError).code).toBe('INVALID_TIER');
-    }
+    expect(() => normalizeTier('NMS Tier 1')).toThrow(SpineError);
+    expect(() => normalizeTier('NMS Tier 1')).toThrow(expect.objectContaining({ code: 'INVALID_TIER' }));
   });
 
   it('has null-returning and boolean helpers', () => {

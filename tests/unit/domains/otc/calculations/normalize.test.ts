@@ -1,33 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   cleanSymbol,
-  normalizeRecords,
   validateRecord,
   venueAvgTradeSize,
 } from '../../../../../src/domains/otc/calculations/normalize.js';
 import type { NormalizeInput } from '../../../../../src/domains/otc/calculations/normalize.js';
 import { RejectCodes } from '../../../../../src/domains/otc/reject-codes.js';
-import type { RawOtcRecord } from '../../../../../src/domains/otc/types.js';
 
 function input(over: Partial<NormalizeInput> = {}): NormalizeInput {
   return { tierText: 'NMS Tier 1', symbol: 'AAPL', mpid: 'NITE', totalShares: 1000, totalTrades: 10, ...over };
-}
-
-function raw(line: number, over: Partial<RawOtcRecord> = {}): RawOtcRecord {
-  return {
-    line,
-    rowWeekEnding: '2025-12-19',
-    tierText: 'OTC',
-    symbol: 'AABB',
-    mpid: 'OTCN',
-    issueName: 'Asia Broadband Inc',
-    venueName: 'OTCN OTC LINK NQB IDQS',
-    totalShares: 1000,
-    totalTrades: 10,
-    sourceLastUpdateDate: '2025-12-22',
-    recordHash: `hash${line}`,
-    ...over,
-  };
 }
 
 function codes(rec: NormalizeInput, opts = {}): string[] {
@@ -86,10 +67,6 @@ describe('validateRecord (domain-spec §11.1)', () => {
     expect(validateRecord(input({ totalShares: 5, totalTrades: 0 })).ok).toBe(true);
   });
 
-  it('keeps 0/0 rows when asked', () => {
-    expect(validateRecord(input({ totalShares: 0, totalTrades: 0 }), { keepZero: true }).ok).toBe(true);
-  });
-
   it('flags a tier that contradicts the chosen tier as TIER_MISMATCH', () => {
     expect(validateRecord(input({ tierText: 'OTC' }), { expectedTier: 'NMS_TIER_1' })).toEqual({
       ok: false,
@@ -108,77 +85,8 @@ describe('validateRecord (domain-spec §11.1)', () => {
   });
 });
 
-describe('normalizeRecords', () => {
-  it('puts accepted rows in the pipeline partition with avg trade size and lineage', () => {
-    const { accepted, rejects } = normalizeRecords([raw(2, { symbol: 'aa$bb', rowWeekEnding: '2025-12-12' })], {
-      weekEnding: '2025-12-19',
-      tier: 'OTC',
-    });
-    expect(rejects).toEqual([]);
-    expect(accepted).toEqual([
-      {
-        weekEnding: '2025-12-19',
-        tier: 'OTC',
-        symbol: 'AABB',
-        mpid: 'OTCN',
-        totalShares: 1000,
-        totalTrades: 10,
-        line: 2,
-        issueName: 'Asia Broadband Inc',
-        venueName: 'OTCN OTC LINK NQB IDQS',
-        sourceLastUpdateDate: '2025-12-22',
-        recordHash: 'hash2',
-        avgTradeSize: 100,
-      },
-    ]);
-  });
-
-  it('drops zero-volume rows with ZERO_VOLUME and joins all reasons in the detail', () => {
-    const { accepted, rejects } = normalizeRecords(
-      [raw(2, { totalShares: 0, totalTrades: 0 }), raw(3, { symbol: '', totalShares: -5 }), raw(4)],
-      { weekEnding: '2025-12-19', tier: 'OTC' },
-    );
-    expect(accepted.map((a) => a.line)).toEqual([4]);
-    expect(rejects.map((r) => [r.line, r.reasonCode, r.detail])).toEqual([
-      [2, RejectCodes.ZERO_VOLUME, 'Zero volume record (0 shares, 0 trades)'],
-      [3, RejectCodes.EMPTY_SYMBOL, "Empty symbol after cleaning: ''; Negative share count: -5"],
-    ]);
-    expect(rejects[1]?.reasons).toHaveLength(2);
-    expect(rejects[1]?.recordHash).toBe('hash3');
-    expect(JSON.parse(rejects[1]?.raw ?? '{}')).toMatchObject({ line: 3, totalShares: -5 });
-  });
-
-  it('rejects rows whose tier text contradicts the partition tier', () => {
-    const { rejects } = normalizeRecords([raw(2, { tierText: 'NMS Tier 2' })], {
-      weekEnding: '2025-12-19',
-      tier: 'OTC',
-    });
-    expect(rejects[0]?.reasonCode).toBe(RejectCodes.TIER_MISMATCH);
-  });
-
-  it('resolves keys that collide only after symbol cleaning like duplicates', () => {
-    const { accepted, rejects } = normalizeRecords(
-      [
-        raw(2, { symbol: 'AAPL' }),
-        raw(3, { symbol: 'AA$PL' }),
-        raw(4, { symbol: 'BRK.B' }),
-        raw(5, { symbol: 'BRK$.B', totalShares: 7 }),
-      ],
-      { weekEnding: '2025-12-19', tier: 'OTC' },
-    );
-    expect(accepted.map((a) => [a.line, a.symbol])).toEqual([[2, 'AAPL']]);
-    expect(rejects.map((r) => [r.line, r.reasonCode])).toEqual([
-      [3, RejectCodes.DUPLICATE],
-      [4, RejectCodes.CONFLICTING_DUPLICATE],
-      [5, RejectCodes.CONFLICTING_DUPLICATE],
-    ]);
-    expect(rejects[0]?.detail).toBe(
-      'after symbol cleaning: exact duplicate of line 2 (symbol AAPL, MPID OTCN); dropped',
-    );
-    expect(rejects[0]?.recordHash).toBe('hash3');
-  });
-
-  it('computes venue avg trade size as shares / trades, null without trades', () => {
+describe('venue average trade size', () => {
+  it('is shares / trades, null without trades', () => {
     expect(venueAvgTradeSize(1000, 8)).toBe(125);
     expect(venueAvgTradeSize(0, 5)).toBe(0);
     expect(venueAvgTradeSize(5, 0)).toBeNull();

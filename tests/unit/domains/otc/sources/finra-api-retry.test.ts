@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceError, SpineError } from '../../../../../src/core/errors.js';
-import { collectOtcBatches } from '../../../../../src/domains/otc/parse/parse-otc-lines.js';
 import { fetchFinraWeekly, SourceUnavailableError } from '../../../../../src/domains/otc/sources/index.js';
 import type { ApiRequestInfo, FetchFinraWeeklyOptions } from '../../../../../src/domains/otc/sources/index.js';
+import { collectBatches } from '../otc-test-helpers.js';
 import { fixturePageText, recordedPages, startFinraServer } from './finra-test-server.js';
 import type { FinraTestServer, Handler } from './finra-test-server.js';
 
@@ -34,7 +34,7 @@ function harness(baseUrl: string, extra: Partial<FetchFinraWeeklyOptions> = {}) 
     onRequest: (info) => attempts.push(info),
     ...extra,
   };
-  return { opts, sleeps, attempts, run: () => collectOtcBatches(fetchFinraWeekly(opts)) };
+  return { opts, sleeps, attempts, run: () => collectBatches(fetchFinraWeekly(opts)) };
 }
 
 /** Fails the first `n` requests with `reply`, then serves the recorded pages. */

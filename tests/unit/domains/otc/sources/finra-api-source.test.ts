@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SourceError } from '../../../../../src/core/errors.js';
-import { collectOtcBatches, parseOtcText } from '../../../../../src/domains/otc/parse/parse-otc-lines.js';
 import { describeApiSource, fetchFinraWeekly } from '../../../../../src/domains/otc/sources/index.js';
 import type {
   ApiParsedBatch,
   ApiRequestInfo,
   FetchFinraWeeklyOptions,
 } from '../../../../../src/domains/otc/sources/index.js';
+import { collectBatches, parseFileText } from '../otc-test-helpers.js';
 import { fixturePage, fixturePageText, recordedPages, servePages, startFinraServer } from './finra-test-server.js';
 import type { FinraTestServer, Handler } from './finra-test-server.js';
 
@@ -107,7 +107,7 @@ describe('fetchFinraWeekly paging', () => {
     const s = await serve(recordedPages);
     vi.stubEnv('SPINE_FINRA_API_URL', s.baseUrl);
     const { baseUrl: _, ...opts } = otcWeek(s.baseUrl);
-    const all = await collectOtcBatches(fetchFinraWeekly(opts));
+    const all = await collectBatches(fetchFinraWeekly(opts));
     expect(all.records).toHaveLength(5);
   });
 });
@@ -115,9 +115,12 @@ describe('fetchFinraWeekly paging', () => {
 describe('fetchFinraWeekly records', () => {
   it('equal the corresponding rows of the weekly file, hashes included', async () => {
     const s = await serve(recordedPages);
-    const api = await collectOtcBatches(fetchFinraWeekly(otcWeek(s.baseUrl)));
+    const api = await collectBatches(fetchFinraWeekly(otcWeek(s.baseUrl)));
     const firstLines = readFileSync(SAMPLE, 'utf8').split('\n').slice(0, 6).join('\n');
-    const file = parseOtcText(firstLines, { fileName: 'finra_otc_weekly_otc_20251215.csv', expectedTier: 'OTC' });
+    const file = await parseFileText(firstLines, {
+      fileName: 'finra_otc_weekly_otc_20251215.csv',
+      expectedTier: 'OTC',
+    });
     const key = (r: (typeof api.records)[number]): unknown[] => [r.symbol, r.mpid, r.totalShares, r.totalTrades];
     expect(api.rejects).toEqual([]);
     expect(api.records.map(key)).toEqual(file.records.map(key));
@@ -130,14 +133,14 @@ describe('fetchFinraWeekly records', () => {
 
   it('derives week_ending from weekStartDate (Monday + 4 days)', async () => {
     const s = await serve(recordedPages);
-    const api = await collectOtcBatches(fetchFinraWeekly(otcWeek(s.baseUrl)));
+    const api = await collectBatches(fetchFinraWeekly(otcWeek(s.baseUrl)));
     expect(new Set(api.records.map((r) => r.rowWeekEnding))).toEqual(new Set(['2025-12-12']));
   });
 
   it('places a holiday week starting on Tuesday on that week’s Friday', async () => {
     const row = { ...fixturePage(0)[0], weekStartDate: '2025-01-21', lastUpdateDate: '2025-01-27' };
     const s = await serve(servePages({ 0: [row] }));
-    const api = await collectOtcBatches(fetchFinraWeekly(otcWeek(s.baseUrl, { weekEnding: '2025-01-24' })));
+    const api = await collectBatches(fetchFinraWeekly(otcWeek(s.baseUrl, { weekEnding: '2025-01-24' })));
     expect(api.records.map((r) => r.rowWeekEnding)).toEqual(['2025-01-24']);
     expect(s.requests[0]?.body['dateRangeFilters']).toEqual([
       { fieldName: 'weekStartDate', startDate: '2025-01-20', endDate: '2025-01-24' },
@@ -148,7 +151,7 @@ describe('fetchFinraWeekly records', () => {
     const page = fixturePage(2);
     page[1] = { ...page[1], totalWeeklyShareQuantity: 1000.5 };
     const s = await serve(servePages({ 0: fixturePage(0), 2: page, 4: fixturePage(4) }));
-    const api = await collectOtcBatches(fetchFinraWeekly(otcWeek(s.baseUrl)));
+    const api = await collectBatches(fetchFinraWeekly(otcWeek(s.baseUrl)));
     expect(api.records).toHaveLength(4);
     expect(api.rejects).toHaveLength(1);
     expect(api.rejects[0]).toMatchObject({
@@ -164,7 +167,7 @@ describe('fetchFinraWeekly records', () => {
       .replace('"totalWeeklyShareQuantity": 6753871', '"totalWeeklyShareQuantity": 9223372036854775807')
       .replace('"totalWeeklyShareQuantity": 40313', '"totalWeeklyShareQuantity": 98765432109876543210');
     const s = await serve(servePages({ 0: text }));
-    const api = await collectOtcBatches(fetchFinraWeekly(otcWeek(s.baseUrl)));
+    const api = await collectBatches(fetchFinraWeekly(otcWeek(s.baseUrl)));
     expect(api.records.map((r) => r.totalShares)).toEqual([9223372036854775807n]);
     expect(api.rejects).toEqual([
       expect.objectContaining({
@@ -205,7 +208,7 @@ describe('fetchFinraWeekly datasets and tiers', () => {
   it('asks for T1 with the ATS venue grain by default and stores the file tier text', async () => {
     const rows = fixturePage(0).map((r) => ({ ...r, tierIdentifier: 'T1', summaryTypeCode: 'ATS_W_SMBL_FIRM' }));
     const s = await serve(servePages({ 0: rows }));
-    const api = await collectOtcBatches(fetchFinraWeekly(otcWeek(s.baseUrl, { tier: 'NMS_TIER_1' })));
+    const api = await collectBatches(fetchFinraWeekly(otcWeek(s.baseUrl, { tier: 'NMS_TIER_1' })));
     expect(s.requests[0]?.body['domainFilters']).toEqual([{ fieldName: 'tierIdentifier', values: ['T1'] }]);
     expect(s.requests[0]?.body['compareFilters']).toEqual([
       { fieldName: 'summaryTypeCode', fieldValue: 'ATS_W_SMBL_FIRM', compareType: 'EQUAL' },

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// The in-process tiers only, for Stryker: tests that spawn the built CLI (e2e) run dist/, which Stryker
+// does not mutate, and the Temporal tier needs a dev server per run. Both stay in `.ci/run`.
+export default defineConfig({
+  test: {
+    include: ['tests/unit/**/*.test.ts', 'tests/integration-sync/**/*.test.ts'],
+    // Stryker runs vitest in worker threads, where process.chdir() is not available.
+    exclude: ['**/*.e2e.test.ts', '**/*.int.test.ts', 'tests/unit/backends/dev-stack-paths.test.ts'],
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    allowOnly: false,
+    env: { TZ: 'UTC', SPINE_LOG_LEVEL: 'silent' },
+  },
+});
