@@ -79,7 +79,8 @@ export class TemporalBackend implements ExecutionBackend {
       // outcome and the workflow is closing) or that this database never saw: that is no run to attach
       // to. Wait for that workflow to close, then start ours.
       for (let tries = 0; owner && owner !== execution.id && !isOpenHere(stores, owner) && tries < 5; tries++) {
-        await handle.result().catch(() => undefined);
+        // Bounded: a workflow left open by a worker that is gone must not hang this submission forever.
+        await Promise.race([handle.result().catch(() => undefined), sleep(10_000)]);
         handle = await start();
         owner = await ownerOf(handle);
       }

@@ -148,8 +148,9 @@ describe('--as-of (clock 1: captured_at)', () => {
     });
   });
 
-  it('still reads the superseded capture by id: its rows are gone, its registry row stays', () => {
-    expect(answeredBy('--as-of', ids.B)).toEqual([ids.B]);
-    expect(query('--as-of', ids.B).json<DatasetResult>().rows).toEqual([]);
+  it('refuses the superseded capture by id and says so, exiting like the instant form (exit 2)', () => {
+    const res = query('--as-of', ids.B);
+    expect(res.code).toBe(2);
+    expect(res.stdout + res.stderr).toContain('superseded');
   });
 });
