@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's test command: installs what the suite needs (npm packages, the Temporal CLI), builds,
+# The README's test command: installs what the suite needs (npm packages, the Temporal CLI, pyarrow), builds,
 # type-checks, lints, runs the whole vitest suite and ends with `tests: N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 step "temporal toolchain"
 bash scripts/install-temporal.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
+step "test tools (pyarrow for the export tests)"
+bash scripts/install-test-tools.sh || echo "install-test-tools failed: the export read-back tests will skip and say why" >&2
 step "build"
 npm run --silent build >&2 || { echo "tests: 0 passed, 1 failed"; exit 1; }
 step "typecheck + lint"

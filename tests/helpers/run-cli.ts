@@ -45,6 +45,7 @@ export function runCli(args: readonly string[], options: RunCliOptions): CliResu
     cwd: options.cwd ?? REPO_ROOT,
     env,
     encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
     timeout: options.timeoutMs ?? 30_000,
   });
   if (res.error) throw res.error;

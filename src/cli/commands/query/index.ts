@@ -1,10 +1,10 @@
 import { Args, Flags } from '@oclif/core';
 import { SpineCommand } from '../../base-command.js';
-import { formatFlag, TABLE_ROWS, tierFlag, weekFlag, wideFlag } from '../../flags.js';
+import { formatFlag, TABLE_ROWS, wideFlag } from '../../flags.js';
+import { resolveSelectors, selectorFlags } from '../../selectors.js';
 import { renderRows } from '../../output/emit.js';
 import { toJsonText } from '../../output/json.js';
 import type { DatasetResult } from '../../../domains/otc/query/query-service.js';
-import { ErrorCodes, SpineError } from '../../../core/errors.js';
 
 export default class Query extends SpineCommand<DatasetResult> {
   static override description = `Point-in-time read of a dataset: what did FINRA say about week W, as of capture C.
@@ -27,19 +27,7 @@ every row and column, shares as fractions of 1.`;
   ];
   static override args = { dataset: Args.string({ required: true, description: 'Dataset name' }) };
   static override flags = {
-    week: weekFlag,
-    from: Flags.string({ description: 'First week of a range (inclusive)' }),
-    to: Flags.string({ description: 'Last week of a range (inclusive)' }),
-    tier: tierFlag,
-    symbol: Flags.string({ description: 'Only this symbol' }),
-    mpid: Flags.string({ description: 'Only this venue (MPID)' }),
-    'as-of': Flags.string({
-      default: 'latest',
-      description: "'latest', a moment by captured_at (now, 2h, 7d, 2025-12-20, an ISO instant) or a capture id",
-    }),
-    'published-as-of': Flags.string({
-      description: 'Newest capture whose source update date (clock 2) is on or before this date',
-    }),
+    ...selectorFlags,
     top: Flags.integer({ min: 1, description: 'At most N rows' }),
     'order-by': Flags.string({ description: 'Column to sort by, optionally followed by asc|desc' }),
     all: Flags.boolean({ description: `Tables: show every row (default: the first ${TABLE_ROWS})` }),
@@ -49,26 +37,8 @@ every row and column, shares as fractions of 1.`;
 
   async run(): Promise<DatasetResult> {
     const { args, flags } = await this.parseWith(Query);
-    const [{ queryDataset, noCaptureError }, { parseAsOf }, { normalizeTier }, { assertFriday, weekRange }] =
-      await Promise.all([
-        import('../../../domains/otc/query/query-service.js'),
-        import('../../../core/query/point-in-time.js'),
-        import('../../../domains/otc/tiers.js'),
-        import('../../../core/week-ending.js'),
-      ]);
-    if (flags.week && (flags.from || flags.to)) {
-      throw new SpineError(ErrorCodes.INVALID_PARAMS, 'Use either --week or --from/--to, not both');
-    }
-    if ((flags.from && !flags.to) || (!flags.from && flags.to)) {
-      throw new SpineError(ErrorCodes.INVALID_PARAMS, '--from and --to go together');
-    }
-    const weeks = flags.week
-      ? [assertFriday(flags.week, '--week')]
-      : flags.from && flags.to
-        ? weekRange(assertFriday(flags.from, '--from'), assertFriday(flags.to, '--to'))
-        : undefined;
-    const tier = flags.tier ? normalizeTier(flags.tier) : undefined;
-    const asOf = parseAsOf(flags['as-of'], flags['published-as-of']);
+    const { queryDataset, noCaptureError } = await import('../../../domains/otc/query/query-service.js');
+    const { weeks, tier, asOf } = await resolveSelectors(flags);
     const spine = await this.spine();
     const request = {
       dataset: args.dataset,

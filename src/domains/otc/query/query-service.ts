@@ -127,14 +127,44 @@ function weeksWithCaptures(db: Db, tiers: readonly string[]): string[] {
   return rows.map((r) => r.week_ending);
 }
 
+/** A SELECT and its bound values. */
+export interface BoundSelect {
+  readonly sql: string;
+  readonly args: readonly unknown[];
+}
+
 /**
- * Point-in-time read of one dataset: resolves one capture per (week, tier) under the as-of rule, then
- * reads only those captures' rows. Every user value is a bound parameter.
+ * A resolved point-in-time read: the captures that answer each (week, tier) under the as-of rule, and the
+ * statement that reads their rows. `spine query` runs it into memory; `spine export` streams it.
  */
-export function queryDataset(db: Db, q: DatasetQuery): DatasetResult {
+export interface DatasetPlan {
+  readonly dataset: Dataset;
+  /** The table's stored columns (the row columns, before the lineage join of rejects and quality). */
+  readonly columns: readonly string[];
+  readonly as_of: string;
+  readonly captures: CaptureRef[];
+  readonly missing: { week_ending: string; tier: string }[];
+  /**
+   * The rows of `captureIds` (default: every resolved capture) matching the user's filters, sorted by
+   * `order` (an SQL ORDER BY list over `t.` columns; default: the user's `--order-by` or the dataset's).
+   * Columns come out under their stored names; `outputName` gives the names users see.
+   */
+  select(options?: { readonly captureIds?: readonly string[]; readonly order?: string }): BoundSelect;
+}
+
+/** The name a stored column has in query output and exports (`market_share_pct` → `market_share`). */
+export function outputName(ds: Dataset, column: string): string {
+  return ds.renames?.[column] ?? column;
+}
+
+/**
+ * Resolves one capture per (week, tier) under the as-of rule and validates the filters; reads no rows.
+ * Every user value is a bound parameter, every identifier is checked against the table.
+ */
+export function planDatasetQuery(db: Db, q: DatasetQuery): DatasetPlan {
   const ds = findDataset(q.dataset);
   const columns = columnsOf(db, ds.table);
-  const order = orderClause(ds, columns, q.orderBy).replace(/^(?!t\.)/, 't.');
+  const userOrder = orderClause(ds, columns, q.orderBy).replace(/^(?!t\.)/, 't.');
   let tiers: string[] = q.tier ? [q.tier] : [...TIERS];
   let weeks = q.weeks && q.weeks.length > 0 ? q.weeks : undefined;
   let asOf = q.asOf;
@@ -165,34 +195,53 @@ export function queryDataset(db: Db, q: DatasetQuery): DatasetResult {
         : asOf.kind === 'instant'
           ? asOf.capturedAt
           : `published ${asOf.sourceDate}`;
-  if (captures.length === 0) {
-    return { rows: [], count: 0, dataset: ds.name, as_of: asOfText, captures, missing };
-  }
-  const where = [`t.capture_id IN (${captures.map(() => '?').join(',')})`];
-  const args: unknown[] = captures.map((c) => c.capture_id);
+  const filters: string[] = [];
+  const filterArgs: unknown[] = [];
   if (q.symbol) {
     if (!columns.includes('symbol')) throw new SpineError(ErrorCodes.INVALID_PARAMS, `${ds.name} has no symbol column`);
-    where.push('t.symbol = ?');
-    args.push(q.symbol.toUpperCase());
+    filters.push('t.symbol = ?');
+    filterArgs.push(q.symbol.toUpperCase());
   }
   if (q.mpid) {
     if (!columns.includes('mpid')) throw new SpineError(ErrorCodes.INVALID_PARAMS, `${ds.name} has no mpid column`);
-    where.push('t.mpid = ?');
-    args.push(q.mpid.toUpperCase());
+    filters.push('t.mpid = ?');
+    filterArgs.push(q.mpid.toUpperCase());
   }
-  const select = ds.joinLineage
+  const from = ds.joinLineage
     ? `SELECT t.*, c.week_ending AS week_ending, c.tier AS tier, c.captured_at, c.source_last_update_date
        FROM ${ds.table} t JOIN core_captures c ON c.capture_id = t.capture_id`
     : `SELECT t.* FROM ${ds.table} t`;
-  const sql = `${select} WHERE ${where.join(' AND ')} ORDER BY ${order}${q.top ? ' LIMIT ?' : ''}`;
-  if (q.top) args.push(q.top);
+  const select = (options: { readonly captureIds?: readonly string[]; readonly order?: string } = {}) => {
+    const ids = options.captureIds ?? captures.map((c) => c.capture_id);
+    const where = [
+      ids.length === 1 ? 't.capture_id = ?' : `t.capture_id IN (${ids.map(() => '?').join(',')})`,
+      ...filters,
+    ];
+    return {
+      sql: `${from} WHERE ${where.join(' AND ')} ORDER BY ${options.order ?? userOrder}`,
+      args: [...ids, ...filterArgs],
+    };
+  };
+  return { dataset: ds, columns, as_of: asOfText, captures, missing, select };
+}
+
+/**
+ * Point-in-time read of one dataset: resolves one capture per (week, tier) under the as-of rule, then
+ * reads only those captures' rows.
+ */
+export function queryDataset(db: Db, q: DatasetQuery): DatasetResult {
+  const plan = planDatasetQuery(db, q);
+  const { captures, missing } = plan;
+  const dataset = plan.dataset.name;
+  if (captures.length === 0) return { rows: [], count: 0, dataset, as_of: plan.as_of, captures, missing };
+  const { sql, args } = plan.select();
   const rows = (
     db
-      .prepare(sql)
+      .prepare(`${sql}${q.top ? ' LIMIT ?' : ''}`)
       .safeIntegers(true)
-      .all(...args) as Record<string, unknown>[]
-  ).map((r) => outputRow(ds, r));
-  return { rows, count: rows.length, dataset: ds.name, as_of: asOfText, captures, missing };
+      .all(...args, ...(q.top ? [q.top] : [])) as Record<string, unknown>[]
+  ).map((r) => outputRow(plan.dataset, r));
+  return { rows, count: rows.length, dataset, as_of: plan.as_of, captures, missing };
 }
 
 /**
