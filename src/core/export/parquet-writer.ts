@@ -2,10 +2,13 @@
  * Parquet through Apache Arrow: rows are packed, one batch at a time, straight into Arrow column buffers
  * (typed arrays reused between batches), handed to parquet-wasm (the Rust `parquet` crate of the Arrow
  * project compiled to WebAssembly) as an Arrow IPC message, and its output streamed to the file as each
- * row group completes. Memory holds one batch and one encoded row group whatever the export's size.
+ * row group completes. The encoding runs in its own thread (parquet-encode-thread.ts), beside the main
+ * thread's SQLite reads. Memory holds a few batches and one encoded row group whatever the export's size.
  * Why these libraries: docs/exports.md.
  */
 import { openAsBlob } from 'node:fs';
+import { join } from 'node:path';
+import { Worker as Thread } from 'node:worker_threads';
 import {
   DateDay,
   Field,
@@ -21,19 +24,20 @@ import {
   Utf8,
 } from 'apache-arrow';
 import type { Data, DataType } from 'apache-arrow';
-import {
-  Compression,
-  ParquetFile,
-  Table as WasmTable,
-  transformParquetStream,
-  WriterPropertiesBuilder,
-} from 'parquet-wasm/node';
-import type { RecordBatch as WasmRecordBatch } from 'parquet-wasm/node';
+import { ParquetFile } from 'parquet-wasm/node';
 import { ErrorCodes, SpineError } from '../errors.js';
 import { dateDaysCell, doubleCell, int64Cell, stringCell, timestampMicrosCell } from './columns.js';
 import type { CellConverter, ExportColumn } from './columns.js';
+import { PROJECT_ROOT } from '../tools/temporal-binaries.js';
 import { HashedFile } from './hashed-file.js';
+import type { FromEncoder, ParquetEncodeSetup, ToEncoder } from './parquet-encode-protocol.js';
 import type { ExportLayout, RowSource, WrittenFile } from './layout.js';
+
+/**
+ * The compiled encoding thread. Always the built file (dist/), also under vitest: a worker thread cannot
+ * load TypeScript on Node 20.
+ */
+export const PARQUET_ENCODE_THREAD_PATH = join(PROJECT_ROOT, 'dist', 'core', 'export', 'parquet-encode-thread.js');
 
 /** Rows per Parquet row group: large enough for good compression and cheap metadata. */
 export const PARQUET_ROW_GROUP_ROWS = 131_072;
@@ -230,10 +234,9 @@ export async function writeParquet(
   const iterator = rows[Symbol.iterator]();
   let total = 0;
   let batches = 0;
-  let failure: unknown;
 
-  /** The next row group as a batch in WebAssembly memory; undefined when the rows are done. */
-  const nextBatch = (): WasmRecordBatch | undefined => {
+  /** The next batch as Arrow IPC bytes; undefined when the rows are done. */
+  const nextBatch = (): Uint8Array | undefined => {
     for (const b of buffers) b.reset();
     let k = 0;
     while (k < capacity) {
@@ -249,47 +252,105 @@ export async function writeParquet(
     total += k;
     const children = buffers.map((b) => b.finish(k));
     const batch = new RecordBatch(schema, makeData({ type: structType, length: k, nullCount: 0, children }));
-    const wasmTable = WasmTable.fromIPCStream(tableToIPC(new ArrowTable([batch]), 'stream'));
-    try {
-      return wasmTable.recordBatch(0);
-    } finally {
-      wasmTable.free();
-    }
+    return tableToIPC(new ArrowTable([batch]), 'stream');
   };
 
-  const source = new ReadableStream<WasmRecordBatch>({
-    pull(controller) {
-      try {
-        const batch = nextBatch();
-        if (batch) controller.enqueue(batch);
-        else controller.close();
-      } catch (err) {
-        failure = err;
-        controller.error(err);
-      }
-    },
-    cancel() {
-      iterator.return?.();
-    },
-  });
-  const props = new WriterPropertiesBuilder()
-    .setCompression(Compression.SNAPPY)
-    .setMaxRowGroupSize(rowGroupRows)
-    .setCreatedBy(options.createdBy ?? 'market-spine')
-    .setKeyValueMetadata(new Map(Object.entries(options.metadata ?? {})))
-    .build();
   const file = new HashedFile(path);
+  const encoder = new ParquetEncoder(
+    {
+      rowGroupRows,
+      createdBy: options.createdBy ?? 'market-spine',
+      metadata: { ...(options.metadata ?? {}) },
+    },
+    (bytes) => file.write(bytes),
+  );
   try {
-    const output = (await transformParquetStream(source, props)) as ReadableStream<Uint8Array>;
-    for await (const chunk of output) file.write(chunk);
-    if (failure !== undefined) throw toError(failure);
+    for (let ipc = nextBatch(); ipc !== undefined; ipc = nextBatch()) await encoder.push(ipc);
+    await encoder.end();
     const written = file.close();
     await checkFooter(path, total);
     return { rows: total, ...written };
   } catch (err) {
     file.abandon();
     iterator.return?.();
-    throw toError(failure ?? err);
+    throw toError(err);
+  } finally {
+    await encoder.close();
+  }
+}
+
+/** Batches sent to the encoding thread and not yet taken into WebAssembly: bounds memory, keeps it busy. */
+const MAX_BATCHES_IN_FLIGHT = 2;
+
+/**
+ * The main thread's side of the encoding thread: sends batches with back-pressure, hands the file's bytes to
+ * `onChunk` in order, and turns a failure of the thread into an error of the export.
+ */
+class ParquetEncoder {
+  readonly #thread: Thread;
+  readonly #finished: Promise<void>;
+  #inFlight = 0;
+  #failure: Error | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(setup: ParquetEncodeSetup, onChunk: (bytes: Uint8Array) => void) {
+    this.#thread = new Thread(PARQUET_ENCODE_THREAD_PATH, { workerData: setup });
+    this.#finished = new Promise<void>((resolve, reject) => {
+      let done = false;
+      const fail = (err: unknown): void => {
+        this.#failure ??= toError(err);
+        this.#resume();
+        reject(this.#failure);
+      };
+      this.#thread.on('message', (m: FromEncoder) => {
+        if (m.kind === 'chunk') {
+          try {
+            onChunk(m.bytes);
+          } catch (err) {
+            fail(err);
+          }
+        } else if (m.kind === 'consumed') {
+          this.#inFlight--;
+          this.#resume();
+        } else if (m.kind === 'done') {
+          done = true;
+          resolve();
+        } else fail(new SpineError(ErrorCodes.INTERNAL_ERROR, `Parquet encoding failed: ${m.message}`));
+      });
+      this.#thread.on('error', fail);
+      this.#thread.on('exit', (code) => {
+        if (!done) fail(new SpineError(ErrorCodes.INTERNAL_ERROR, `Parquet encoding thread exited (code ${code})`));
+      });
+    });
+    // Awaited in end(); an export that fails first must not leave an unhandled rejection behind.
+    this.#finished.catch(() => undefined);
+  }
+
+  async push(ipc: Uint8Array): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    const own = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
+    this.#thread.postMessage({ kind: 'batch', ipc: own } satisfies ToEncoder, [own.buffer as ArrayBuffer]);
+    this.#inFlight++;
+    while (this.#inFlight >= MAX_BATCHES_IN_FLIGHT && !this.#failure) {
+      await new Promise<void>((r) => (this.#wake = r));
+    }
+    if (this.#failure) throw this.#failure;
+  }
+
+  async end(): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    this.#thread.postMessage({ kind: 'end' } satisfies ToEncoder);
+    await this.#finished;
+  }
+
+  async close(): Promise<void> {
+    await this.#thread.terminate();
+  }
+
+  #resume(): void {
+    const w = this.#wake;
+    this.#wake = undefined;
+    w?.();
   }
 }
 
