@@ -327,24 +327,28 @@ class ParquetEncoder {
   }
 
   async push(ipc: Uint8Array): Promise<void> {
-    if (this.#failure) throw this.#failure;
+    this.#throwIfFailed();
     const own = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
     this.#thread.postMessage({ kind: 'batch', ipc: own } satisfies ToEncoder, [own.buffer as ArrayBuffer]);
     this.#inFlight++;
     while (this.#inFlight >= MAX_BATCHES_IN_FLIGHT && !this.#failure) {
       await new Promise<void>((r) => (this.#wake = r));
     }
-    if (this.#failure) throw this.#failure;
+    this.#throwIfFailed();
   }
 
   async end(): Promise<void> {
-    if (this.#failure) throw this.#failure;
+    this.#throwIfFailed();
     this.#thread.postMessage({ kind: 'end' } satisfies ToEncoder);
     await this.#finished;
   }
 
   async close(): Promise<void> {
     await this.#thread.terminate();
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure !== undefined) throw this.#failure;
   }
 
   #resume(): void {
