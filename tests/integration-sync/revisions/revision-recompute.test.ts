@@ -14,7 +14,6 @@ import { windowWeeks } from '../../../src/core/week-ending.js';
 import { computeRolling } from '../../../src/domains/otc/calculations/rolling.js';
 import type { RollingInput } from '../../../src/domains/otc/calculations/rolling.js';
 import { findStaleDerived } from '../../../src/domains/otc/revisions/stale.js';
-import type { Tier } from '../../../src/domains/otc/tiers.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { openTempDb, openTempSpine, tempDir } from '../../helpers/tmp-db.js';
 import type { TempDir } from '../../helpers/tmp-db.js';
@@ -310,7 +309,7 @@ describe('revision-aware recompute', () => {
     const r = await runAt(new Date().toISOString(), {
       file_path: writeOtcWeek(dir, '2025-12-05', { revised: true }),
       week_ending: '2025-12-05',
-      tier: 'OTC' as Tier,
+      tier: 'OTC',
       force: true,
     });
     expect(r.status, r.errorMessage ?? '').toBe('completed');
