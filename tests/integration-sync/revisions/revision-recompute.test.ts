@@ -232,6 +232,45 @@ describe('revision-aware recompute', () => {
     expect(rollingRows('2025-12-12')).toEqual(expectedRolling('2025-12-12'));
   });
 
+  it("W's NMS Tier 1 share is recomputed against the revised OTC volumes", () => {
+    const rows = db
+      .prepare(
+        `SELECT symbol, tier_volume, total_symbol_volume_all_tiers AS total, tier_volume_share AS share
+         FROM ${TIER_SHARE}_latest WHERE week_ending = ? AND tier = 'NMS_TIER_1' ORDER BY symbol`,
+      )
+      .all(REVISED) as { symbol: string; tier_volume: number; total: number; share: number }[];
+    const volume = (tier: string): Map<string, number> =>
+      new Map(
+        (
+          db
+            .prepare(
+              `SELECT symbol, total_volume FROM finra_otc_transparency_symbol_summary_latest
+               WHERE week_ending = ? AND tier = ?`,
+            )
+            .all(REVISED, tier) as { symbol: string; total_volume: number }[]
+        ).map((r) => [r.symbol, r.total_volume]),
+      );
+    const t1 = volume('NMS_TIER_1');
+    const otc = volume('OTC');
+    expect(rows.length).toBe(t1.size);
+    for (const r of rows) {
+      const total = (t1.get(r.symbol) ?? 0) + (otc.get(r.symbol) ?? 0);
+      expect(r).toEqual({
+        symbol: r.symbol,
+        tier_volume: t1.get(r.symbol),
+        total,
+        share: (t1.get(r.symbol) ?? 0) / total,
+      });
+    }
+    const aabb = rows.find((r) => r.symbol === 'AABB');
+    const aabbBefore = db
+      .prepare(
+        `SELECT total_symbol_volume_all_tiers AS total FROM ${TIER_SHARE} WHERE capture_id = ? AND symbol = 'AABB'`,
+      )
+      .get(before.get(`${REVISED}|NMS_TIER_1`)) as { total: number };
+    expect(aabb?.total).toBeGreaterThan(aabbBefore.total);
+  });
+
   it('new captures carry the base rows with complete lineage and record their inputs', () => {
     for (const week of AFFECTED) {
       const c = latestOf(week, 'OTC');
@@ -317,11 +356,11 @@ describe('revision-aware recompute', () => {
     expect(recomputed.map((x) => [x.week_ending, x.tier, x.datasets])).toEqual([['2025-12-12', 'OTC', ['rolling_6w']]]);
     expect(rollingRows('2025-12-12')).toEqual(expectedRolling('2025-12-12'));
     expect(findStaleDerived(db)).toEqual([]);
-    const events = db
+    const done = db
       .prepare(
-        `SELECT event_type FROM core_execution_events WHERE execution_id = ? AND stage = 'recompute' ORDER BY id`,
+        `SELECT payload FROM core_execution_events WHERE execution_id = ? AND stage = 'recompute' AND event_type = 'stage_completed'`,
       )
-      .all(r.id) as { event_type: string }[];
-    expect(events.map((e) => e.event_type)).toContain('stage_completed');
+      .get(r.id) as { payload: string };
+    expect(JSON.parse(done.payload)).toEqual({ recomputed: 1, weeks: '2025-12-12 OTC (rolling_6w)' });
   });
 });
