@@ -35,7 +35,15 @@ export function readSchedules(db: Db, tier?: Tier): PublicationSchedule[] {
   return TIERS.filter((t) => tier === undefined || t === tier).flatMap((t) => {
     const r = rows.find((row) => row.tier === t);
     return r
-      ? [{ tier: t, lagWeeks: r.lag_weeks, graceHours: r.grace_hours, exchangeCode: r.exchange_code, cadence: r.cadence }]
+      ? [
+          {
+            tier: t,
+            lagWeeks: r.lag_weeks,
+            graceHours: r.grace_hours,
+            exchangeCode: r.exchange_code,
+            cadence: r.cadence,
+          },
+        ]
       : [];
   });
 }

@@ -130,7 +130,11 @@ describe('latestDueWeek and dueWeeks', () => {
   });
 
   it('lists the newest due weeks, newest first', () => {
-    expect(dueWeeks(OTC, new Date('2026-01-12T09:00:00Z'), XNYS, 3)).toEqual(['2025-12-12', '2025-12-05', '2025-11-28']);
+    expect(dueWeeks(OTC, new Date('2026-01-12T09:00:00Z'), XNYS, 3)).toEqual([
+      '2025-12-12',
+      '2025-12-05',
+      '2025-11-28',
+    ]);
   });
 });
 

@@ -1,0 +1,123 @@
+/**
+ * What the database knows about a tier's weeks as of an instant: captures (point in time on
+ * `captured_at`, as `--as-of` reads them), the runs that concern each week, and stale derived data.
+ */
+import { formatCapturedAt } from '../../../core/clock.js';
+import type { Db } from '../../../core/db/open-database.js';
+import type { CaptureFact, RunFact } from '../calculations/freshness.js';
+import { OTC_DOMAIN } from '../constants.js';
+import { findStaleDerived } from '../revisions/stale.js';
+import type { StaleDerived } from '../revisions/stale.js';
+import type { Tier } from '../tiers.js';
+
+/** Pipelines whose runs for (week, tier) decide `failed` and `source_problem`. */
+export const WEEK_RUN_PIPELINES = [`${OTC_DOMAIN}.week`, `${OTC_DOMAIN}.ingest_week`] as const;
+/** Sync pipelines (any name starting so): a run with a week counts for it, a run without one for its tier. */
+export const SYNC_PIPELINE_PREFIX = `${OTC_DOMAIN}.sync`;
+
+const WEEK_SQL = `COALESCE(json_extract(params, '$.week_ending'), json_extract(result, '$.week_ending'))`;
+const TIER_SQL = `COALESCE(json_extract(result, '$.tier'), json_extract(params, '$.tier'))`;
+
+export interface WeekCaptures {
+  readonly latest: CaptureFact | null;
+  readonly replaced: CaptureFact | null;
+}
+
+interface CaptureRow extends CaptureFact {
+  readonly week_ending: string;
+  readonly base: string;
+}
+
+/**
+ * Per week: the latest capture that was published at `now` and, when it replaced one, the newest earlier
+ * capture with other source data (a recompute capture carries its base's source data: not a revision).
+ */
+export function capturesAsOf(db: Db, tier: Tier, weeks: readonly string[], now: Date): Map<string, WeekCaptures> {
+  const rows = db
+    .prepare(
+      `SELECT week_ending, capture_id, captured_at, source_last_update_date,
+         COALESCE(base_capture_id, capture_id) AS base
+       FROM core_captures
+       WHERE domain = ? AND tier = ? AND week_ending IN (SELECT value FROM json_each(?))
+         AND status IN ('published', 'superseded', 'deleted') AND captured_at <= ?
+       ORDER BY week_ending, captured_at DESC, rowid DESC`,
+    )
+    .all(OTC_DOMAIN, tier, JSON.stringify(weeks), formatCapturedAt(now)) as CaptureRow[];
+  const out = new Map<string, WeekCaptures & { base: string }>();
+  for (const r of rows) {
+    const fact: CaptureFact = {
+      capture_id: r.capture_id,
+      captured_at: r.captured_at,
+      source_last_update_date: r.source_last_update_date,
+    };
+    const seen = out.get(r.week_ending);
+    if (!seen) out.set(r.week_ending, { latest: fact, replaced: null, base: r.base });
+    else if (!seen.replaced && seen.base !== r.base) out.set(r.week_ending, { ...seen, replaced: fact });
+  }
+  return out;
+}
+
+interface RunRow extends RunFact {
+  readonly week_ending: string | null;
+}
+
+const RUN_COLUMNS = `id AS execution_id, pipeline, status, error_code, error_message, created_at`;
+
+/**
+ * Per week: its latest run as of `now`; a newer SOURCE_UNAVAILABLE failure of a tier-wide sync run (one
+ * without a week) counts for every week, since it says FINRA's API was down when the tier was checked.
+ */
+export function lastRunsAsOf(db: Db, tier: Tier, weeks: readonly string[], now: Date): Map<string, RunFact> {
+  const at = now.toISOString();
+  const weekRuns = db
+    .prepare(
+      `SELECT ${RUN_COLUMNS}, ${WEEK_SQL} AS week_ending FROM core_executions
+       WHERE (pipeline IN (SELECT value FROM json_each(?)) OR pipeline LIKE ? ESCAPE '\\')
+         AND ${WEEK_SQL} IN (SELECT value FROM json_each(?)) AND ${TIER_SQL} = ? AND created_at <= ?
+       ORDER BY created_at DESC, rowid DESC`,
+    )
+    .all(
+      JSON.stringify(WEEK_RUN_PIPELINES),
+      `${likeEscape(SYNC_PIPELINE_PREFIX)}%`,
+      JSON.stringify(weeks),
+      tier,
+      at,
+    ) as RunRow[];
+  const tierSync = db
+    .prepare(
+      `SELECT ${RUN_COLUMNS} FROM core_executions
+       WHERE pipeline LIKE ? ESCAPE '\\' AND ${WEEK_SQL} IS NULL AND (${TIER_SQL} = ? OR ${TIER_SQL} IS NULL)
+         AND created_at <= ?
+       ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+    )
+    .get(`${likeEscape(SYNC_PIPELINE_PREFIX)}%`, tier, at) as RunFact | undefined;
+  const out = new Map<string, RunFact>();
+  for (const r of weekRuns) {
+    if (r.week_ending !== null && !out.has(r.week_ending)) {
+      const { week_ending: _w, ...fact } = r;
+      out.set(r.week_ending, fact);
+    }
+  }
+  if (tierSync?.status === 'failed' && tierSync.error_code === 'SOURCE_UNAVAILABLE') {
+    for (const w of weeks) {
+      const own = out.get(w);
+      if (!own || own.created_at < tierSync.created_at) out.set(w, tierSync);
+    }
+  }
+  return out;
+}
+
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Stale derived datasets of the tier's weeks (always as the database is now: stale data is not versioned). */
+export function staleByWeek(db: Db, tier: Tier, weeks: readonly string[]): Map<string, StaleDerived[]> {
+  const out = new Map<string, StaleDerived[]>();
+  for (const s of findStaleDerived(db, { tier, weeks })) {
+    const list = out.get(s.week_ending) ?? [];
+    list.push(s);
+    out.set(s.week_ending, list);
+  }
+  return out;
+}
