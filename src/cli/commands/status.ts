@@ -14,11 +14,10 @@ from the end of that day plus the grace. Without --now the check records weeks t
 Exit codes: 0 nothing late, failed or stale; 4 some week is late, failed or stale; 5 nothing late, failed or
 stale but FINRA's API was unavailable for a due week (source problem); 2 bad flags; 3 database unusable.`;
   static override examples = [
-    '<%= config.bin %> status',
-    '<%= config.bin %> status --tier otc --weeks 26',
-    '<%= config.bin %> status --from 2025-11-07 --to 2025-12-19 --json',
-    '<%= config.bin %> status --now 2026-01-12T09:00:00Z',
-    '<%= config.bin %> status -q || echo "attention: exit $?"',
+    '<%= config.bin %> status   # exit 4 when a week is late, failed or stale; exit 5 for FINRA source problems only',
+    '<%= config.bin %> status --tier otc --weeks 26   # exit 4 when a week is late, failed or stale',
+    '<%= config.bin %> status --from 2025-11-07 --to 2025-12-19 --json   # exit 4 when a week is late, failed or stale',
+    '<%= config.bin %> status --now 2026-01-12T09:00:00Z   # what it said then (reads only); exit 4 when a week was late',
   ];
   static override flags = {
     tier: tierFlag,
