@@ -14,6 +14,7 @@ import type { Tier } from '../tiers.js';
 export const WEEK_RUN_PIPELINES = [`${OTC_DOMAIN}.week`, `${OTC_DOMAIN}.ingest_week`] as const;
 /** Sync pipelines (any name starting so): a run with a week counts for it, a run without one for its tier. */
 export const SYNC_PIPELINE_PREFIX = `${OTC_DOMAIN}.sync`;
+const SYNC_PIPELINE = `${OTC_DOMAIN}.sync`;
 
 const WEEK_SQL = `COALESCE(json_extract(params, '$.week_ending'), json_extract(result, '$.week_ending'))`;
 const TIER_SQL = `COALESCE(json_extract(result, '$.tier'), json_extract(params, '$.tier'))`;
@@ -64,8 +65,9 @@ interface RunRow extends RunFact {
 const RUN_COLUMNS = `id AS execution_id, pipeline, status, error_code, error_message, created_at`;
 
 /**
- * Per week: its latest run as of `now`; a newer SOURCE_UNAVAILABLE failure of a tier-wide sync run (one
- * without a week) counts for every week, since it says FINRA's API was down when the tier was checked.
+ * Per week: its latest run as of `now`, or something newer that speaks for the week: a SOURCE_UNAVAILABLE
+ * failure of a tier-wide sync run (one without a week: FINRA's API was down when the tier was checked), or
+ * the week's latest `spine sync` source check.
  */
 export function lastRunsAsOf(db: Db, tier: Tier, weeks: readonly string[], now: Date): Map<string, RunFact> {
   const at = now.toISOString();
@@ -98,11 +100,54 @@ export function lastRunsAsOf(db: Db, tier: Tier, weeks: readonly string[], now: 
       out.set(r.week_ending, fact);
     }
   }
+  const newer = (w: string, fact: RunFact): void => {
+    const own = out.get(w);
+    if (!own || own.created_at < fact.created_at) out.set(w, fact);
+  };
   if (tierSync?.status === 'failed' && tierSync.error_code === 'SOURCE_UNAVAILABLE') {
-    for (const w of weeks) {
-      const own = out.get(w);
-      if (!own || own.created_at < tierSync.created_at) out.set(w, tierSync);
-    }
+    for (const w of weeks) newer(w, tierSync);
+  }
+  for (const [w, check] of lastSourceChecks(db, tier, weeks, at)) newer(w, check);
+  return out;
+}
+
+interface CheckRow {
+  readonly week_ending: string;
+  readonly execution_id: string;
+  readonly outcome: string;
+  readonly error_code: string | null;
+  readonly error_message: string | null;
+  readonly checked_at: string;
+}
+
+/** What a source check (one week of a sync run) says, as a run fact: failed, still publishing, or done. */
+const CHECK_STATUS: Readonly<Record<string, string>> = { failed: 'failed', changed: 'running' };
+
+/**
+ * Per week: the latest `spine sync` source check at or before `at` (migration 072, when present), so a sync
+ * that found FINRA down for one week, or found the week absent after an outage, decides that week.
+ */
+function lastSourceChecks(db: Db, tier: Tier, weeks: readonly string[], at: string): Map<string, RunFact> {
+  const out = new Map<string, RunFact>();
+  const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'core_source_checks'`).get();
+  if (!exists) return out;
+  const rows = db
+    .prepare(
+      `SELECT week_ending, execution_id, outcome, error_code, error_message, checked_at FROM core_source_checks
+       WHERE domain = ? AND tier = ? AND week_ending IN (SELECT value FROM json_each(?)) AND checked_at <= ?
+       ORDER BY week_ending, checked_at DESC, id DESC`,
+    )
+    .all(OTC_DOMAIN, tier, JSON.stringify(weeks), at) as CheckRow[];
+  for (const r of rows) {
+    if (out.has(r.week_ending)) continue;
+    out.set(r.week_ending, {
+      execution_id: r.execution_id,
+      pipeline: SYNC_PIPELINE,
+      status: CHECK_STATUS[r.outcome] ?? 'completed',
+      error_code: r.outcome === 'failed' ? r.error_code : null,
+      error_message: r.outcome === 'failed' ? r.error_message : null,
+      created_at: r.checked_at,
+    });
   }
   return out;
 }
