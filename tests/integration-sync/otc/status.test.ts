@@ -341,4 +341,36 @@ describe('failed, source problem, revised and stale weeks', () => {
       ],
     });
   }, 120_000);
+
+  it('after a revision the recompute leaves nothing stale: the next week is published, not revised (exit 0)', () => {
+    const first = ingest(GOOD);
+    const next = ingest(STEADY_1219);
+    const revisedFile = dir.join('revised_otc_20251215.psv');
+    writeFileSync(revisedFile, readFileSync(GOOD, 'utf8').replace('|1000|10|2025-12-15', '|1200|12|2025-12-19'));
+    const second = ingest(revisedFile, '--force');
+    const res = spine(
+      'status',
+      '--tier',
+      'otc',
+      '--from',
+      '2025-12-12',
+      '--to',
+      '2025-12-19',
+      '--json',
+      '--now',
+      LATER,
+    );
+    expect(res.code, res.stdout).toBe(0);
+    const [w1219, w1212] = res.json<StatusResult>().tiers[0]?.weeks ?? [];
+    expect(w1212).toMatchObject({
+      state: 'revised',
+      capture_id: second.capture_id,
+      replaced_capture_id: first.capture_id,
+    });
+    // The rolling window of 2025-12-19 was recomputed as a new capture carrying the same source rows.
+    expect(w1219?.flags).toEqual(['published']);
+    expect(w1219?.capture_id).not.toBe(next.capture_id);
+    expect(w1219?.replaced_capture_id).toBeNull();
+    expect(w1219?.stale).toEqual([]);
+  }, 120_000);
 });
