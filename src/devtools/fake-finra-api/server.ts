@@ -46,6 +46,10 @@ export interface Outage {
   readonly requests: number;
   /** 429 only: the `Retry-After` header in seconds. */
   readonly retryAfterSeconds?: number;
+  /** Data requests answered normally before the outage starts (default 0). */
+  readonly afterRequests?: number;
+  /** Only requests for these week endings are affected (and counted); default every request. */
+  readonly weeks?: readonly string[];
 }
 
 /** What the fake saw, one entry per data request. */
@@ -76,7 +80,13 @@ export class FakeFinraApi {
   readonly #real = new Map<string, RealWeek>();
   readonly #withheld = new Set<string>();
   readonly #revisions = new Map<string, { count: number; lastUpdateDate: string }>();
-  readonly #outages: { status: number; left: number; retryAfterSeconds?: number | undefined }[] = [];
+  readonly #outages: {
+    status: number;
+    left: number;
+    before: number;
+    retryAfterSeconds?: number | undefined;
+    weeks?: readonly string[] | undefined;
+  }[] = [];
   #now: () => Date;
   #server: Server | undefined;
   #baseUrl = '';
@@ -131,7 +141,13 @@ export class FakeFinraApi {
 
   /** Queues an outage: the next `requests` data requests get `status` (429 with Retry-After). */
   outage(o: Outage): void {
-    this.#outages.push({ status: o.status, left: o.requests, retryAfterSeconds: o.retryAfterSeconds });
+    this.#outages.push({
+      status: o.status,
+      left: o.requests,
+      before: o.afterRequests ?? 0,
+      retryAfterSeconds: o.retryAfterSeconds,
+      weeks: o.weeks,
+    });
   }
 
   clearOutages(): void {
@@ -224,7 +240,13 @@ export class FakeFinraApi {
     } catch {
       return send(400, JSON.stringify({ message: 'body is not JSON' }));
     }
-    const outage = this.#outages[0];
+    const asked = this.#answer(dataset, payload).week;
+    let outage = this.#outages[0];
+    if (outage?.weeks !== undefined && (asked === null || !outage.weeks.includes(asked))) outage = undefined;
+    if (outage && outage.before > 0) {
+      outage.before--;
+      outage = undefined;
+    }
     if (outage) {
       outage.left--;
       if (outage.left <= 0) this.#outages.shift();

@@ -69,7 +69,14 @@ export const syncPipeline: PipelineDefinition = {
       name: 'check',
       description: 'Ask the API about each planned week; record unchanged ones; fan out a week run per changed one',
       retryClass: 'io',
-      run: async (ctx) => (await import('../sync/check-stage.js')).syncCheckStage(ctx),
+      run: async (ctx) => (await import('../sync/check-stage.js')).syncCheckStage(ctx, 'check'),
+    },
+    {
+      name: 'recheck',
+      description:
+        'Ask again about the weeks the API was unavailable for; SOURCE_UNAVAILABLE (retried with back-off) while it still is',
+      retryClass: 'io',
+      run: async (ctx) => (await import('../sync/check-stage.js')).syncCheckStage(ctx, 'recheck'),
     },
     {
       name: 'report',

@@ -1,12 +1,14 @@
 /**
- * Sync, stage 1: ask the API about every planned week (at most `concurrency` at a time), record what it
- * said in core_source_checks, and fan out one week pipeline run per week whose content changed.
+ * Sync's `check` and `recheck` stages: ask the API about every planned week not yet decided by this
+ * execution (at most `concurrency` at a time), record what it said in core_source_checks, and fan out one
+ * week pipeline run per week whose content changed.
  *
- * Resumable: weeks an earlier attempt of this execution already decided are not asked again. A week the
- * API stayed unavailable for (5xx, 429, timeouts after the source's own back-off) fails the stage with
- * SOURCE_UNAVAILABLE (transient): the backend retries it with its back-off, asking only the undecided
- * weeks, and when its attempts run out the run fails SOURCE_UNAVAILABLE (and is dead-lettered), which
- * `spine status` shows as a source problem. Nothing is published until every planned week is decided.
+ * A week the API stays unavailable for (5xx, 429, timeouts after the source's own back-off) stays
+ * undecided. `check` goes on without it, so every other week is published. `recheck` asks only the
+ * undecided weeks again and fails with SOURCE_UNAVAILABLE (transient) if the API is still unavailable:
+ * the backend retries that stage with its back-off, and when its attempts run out the run fails
+ * SOURCE_UNAVAILABLE (and is dead-lettered), which `spine status` shows as a source problem. A re-run
+ * then finds the weeks published so far captured, so a long `--from` fill resumes where it stopped.
  */
 import type { ChildRequest, JsonObject, StageOutcome } from '../../../contracts/execution.js';
 import { todayUtc } from '../../../core/clock.js';
@@ -22,6 +24,7 @@ import { fetchWeekForCompare } from './fetch-week.js';
 import type { WeekFetch } from './fetch-week.js';
 import { planTier } from './plan.js';
 import type { PlannedWeek, TierPlan } from './plan.js';
+import { settleChanged } from './settle.js';
 import { SourceChecks } from './source-checks.js';
 
 export const DEFAULT_REVISION_WINDOW = 4;
@@ -59,7 +62,7 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
 
 const key = (tier: string, week: string): string => `${tier}:${week}`;
 
-export async function syncCheckStage(ctx: StageContext): Promise<StageOutcome> {
+export async function syncCheckStage(ctx: StageContext, round: 'check' | 'recheck'): Promise<StageOutcome> {
   const today = (ctx.params['as_of'] as string | undefined) ?? todayUtc(ctx.clock);
   const plans: TierPlan[] = tiersOf(ctx.params).map((tier) =>
     planTier({
@@ -72,6 +75,8 @@ export async function syncCheckStage(ctx: StageContext): Promise<StageOutcome> {
     }),
   );
   const checks = new SourceChecks(ctx.db);
+  // The first round's week runs are settled before this round fans out its own (state.children is replaced).
+  if (round === 'recheck') settleChanged(checks, ctx.execution.executionId, ctx.state);
   const decided = new Set(checks.ofExecution(ctx.execution.executionId).map((c) => key(c.tier, c.week_ending)));
   const todo = plans.flatMap((p) => p.weeks).filter((w) => !decided.has(key(w.tier, w.weekEnding)));
   const captures = otcCaptures(ctx);
@@ -123,7 +128,12 @@ export async function syncCheckStage(ctx: StageContext): Promise<StageOutcome> {
     });
   });
 
-  if (unavailable.length > 0) {
+  if (unavailable.length > 0 && round === 'check') {
+    ctx.log.warn('sync.unavailable', {
+      weeks: unavailable.map((u) => key(u.week.tier, u.week.weekEnding)).join(', '),
+      error: unavailable[0]?.fetch.message,
+    });
+  } else if (unavailable.length > 0) {
     const first = unavailable[0] as (typeof unavailable)[number];
     const weeks = unavailable.map((u) => key(u.week.tier, u.week.weekEnding)).sort();
     throw new SourceUnavailableError(
@@ -155,8 +165,8 @@ export async function syncCheckStage(ctx: StageContext): Promise<StageOutcome> {
     skipped_captured: p.skipped,
   }));
   return {
-    state: { as_of: today, plans: planSummary, requests_check: requests },
-    metrics: { weeks_checked: todo.length, changed: changed.length, requests },
-    children,
+    state: round === 'check' ? { as_of: today, plans: planSummary, children: [] } : { children: [] },
+    metrics: { weeks_checked: todo.length, changed: changed.length, unavailable: unavailable.length, requests },
+    ...(children.length > 0 ? { children } : {}),
   };
 }

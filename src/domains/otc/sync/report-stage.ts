@@ -3,41 +3,17 @@
  * failed, with why) and build the per-week result. A run some of whose weeks failed fails too (after the
  * other weeks were published), naming them.
  */
-import type { ChildOutcome, JsonObject, StageOutcome } from '../../../contracts/execution.js';
+import type { JsonObject, StageOutcome } from '../../../contracts/execution.js';
 import { ErrorCodes, SpineError } from '../../../core/errors.js';
 import type { StageContext } from '../../../core/pipeline/types.js';
 import { SourceChecks } from './source-checks.js';
-import type { SourceCheck } from './source-checks.js';
+import { settleChanged } from './settle.js';
 
 const key = (tier: string, week: string): string => `${tier}:${week}`;
 
-function settle(checks: SourceChecks, c: SourceCheck, child: ChildOutcome | undefined): void {
-  if (c.outcome !== 'changed') return;
-  if (child === undefined) {
-    checks.settle(c.id, 'failed', { errorCode: 'NOT_RUN', errorMessage: 'no week run was recorded for it' });
-    return;
-  }
-  const result = child.result ?? {};
-  if (child.status !== 'completed') {
-    checks.settle(c.id, 'failed', { errorCode: 'WEEK_RUN_FAILED', errorMessage: child.error ?? child.status });
-  } else if (result['skipped'] === true) {
-    // Another run published this week after our check: its capture stands, ours was discarded.
-    checks.settle(c.id, 'unchanged', {
-      captureId: (result['capture_id'] as string | undefined) ?? null,
-      reason: 'published_by_another_run',
-    });
-  } else {
-    checks.settle(c.id, 'published', { captureId: (result['capture_id'] as string | undefined) ?? null });
-  }
-}
-
 export function syncReportStage(ctx: StageContext): Promise<StageOutcome> {
   const checks = new SourceChecks(ctx.db);
-  const children = new Map(
-    ((ctx.state['children'] ?? []) as unknown as ChildOutcome[]).map((o) => [o.label, o] as const),
-  );
-  for (const c of checks.ofExecution(ctx.execution.executionId))
-    settle(checks, c, children.get(key(c.tier, c.week_ending)));
+  settleChanged(checks, ctx.execution.executionId, ctx.state);
   const settled = checks.ofExecution(ctx.execution.executionId);
   const weeks: JsonObject[] = settled
     .map((c) => ({
