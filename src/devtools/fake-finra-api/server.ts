@@ -38,6 +38,8 @@ export interface FakeFinraOptions {
   readonly now?: () => Date;
   /** Weeks before this one are never served (default: none). */
   readonly firstWeek?: string;
+  /** Every answer waits this long (a slow API, to make runs overlap in concurrency tests). */
+  readonly delayMs?: number;
 }
 
 export interface Outage {
@@ -87,6 +89,9 @@ export class FakeFinraApi {
     retryAfterSeconds?: number | undefined;
     weeks?: readonly string[] | undefined;
   }[] = [];
+  #held: (() => void)[] | null = null;
+  readonly #receivedFor = new Map<string, number>();
+  #received = 0;
   #now: () => Date;
   #server: Server | undefined;
   #baseUrl = '';
@@ -152,6 +157,27 @@ export class FakeFinraApi {
 
   clearOutages(): void {
     this.#outages.length = 0;
+  }
+
+  /** Holds every answer from now on until `resume()` (a test then knows a run is mid-fetch). */
+  pause(): void {
+    this.#held ??= [];
+  }
+
+  resume(): void {
+    const held = this.#held ?? [];
+    this.#held = null;
+    for (const answer of held) answer();
+  }
+
+  /** Requests received so far, answered or held. */
+  get received(): number {
+    return this.#received;
+  }
+
+  /** Data requests received so far for one week, answered or held. */
+  receivedFor(tier: Tier, week: string): number {
+    return this.#receivedFor.get(wk(tier, week)) ?? 0;
   }
 
   /** Whether the fake serves `week` of `tier` now. */
@@ -281,12 +307,33 @@ export class FakeFinraApi {
     send(a.status, a.body);
   }
 
+  #count(text: string): void {
+    try {
+      const a = this.#answer('', JSON.parse(text) as Payload);
+      if (a.tier !== null && a.week !== null) {
+        this.#receivedFor.set(wk(a.tier, a.week), this.receivedFor(a.tier, a.week) + 1);
+      }
+    } catch {
+      // Not a data request: nothing to count.
+    }
+  }
+
   /** Listens on `host:port` (port 0: any free port); resolves once bound, with `baseUrl` set. */
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.#handle(req, res, Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => {
+        this.#received++;
+        const text = Buffer.concat(chunks).toString('utf8');
+        this.#count(text);
+        const answer = (): void => {
+          if (this.#opts.delayMs === undefined) this.#handle(req, res, text);
+          else setTimeout(() => this.#handle(req, res, text), this.#opts.delayMs);
+        };
+        if (this.#held) this.#held.push(answer);
+        else answer();
+      });
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

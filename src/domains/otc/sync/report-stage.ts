@@ -15,21 +15,7 @@ export function syncReportStage(ctx: StageContext): Promise<StageOutcome> {
   const checks = new SourceChecks(ctx.db);
   settleChanged(checks, ctx.execution.executionId, ctx.state);
   const settled = checks.ofExecution(ctx.execution.executionId);
-  const weeks: JsonObject[] = settled
-    .map((c) => ({
-      tier: c.tier,
-      week_ending: c.week_ending,
-      outcome: c.outcome,
-      reason: c.reason,
-      capture_id: c.capture_id,
-      previous_capture_id: c.latest_capture_id,
-      source_last_update_date: c.source_last_update_date,
-      rows: c.rows,
-      requests: c.requests,
-      error_code: c.error_code,
-      error: c.error_message,
-    }))
-    .sort((a, b) => (a.tier === b.tier ? a.week_ending.localeCompare(b.week_ending) : a.tier.localeCompare(b.tier)));
+  const weeks = checks.resultOf(ctx.execution.executionId) as unknown as JsonObject[];
   const count = (o: string): number => settled.filter((c) => c.outcome === o).length;
   const counts = {
     checked: settled.length,

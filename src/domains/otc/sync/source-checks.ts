@@ -29,6 +29,37 @@ export interface SourceCheck {
   readonly execution_id: string;
 }
 
+/** A check as a sync result reports it (per tier and week). */
+export interface SyncWeekRow {
+  readonly tier: string;
+  readonly week_ending: string;
+  readonly outcome: CheckOutcome;
+  readonly reason: string | null;
+  readonly capture_id: string | null;
+  readonly previous_capture_id: string | null;
+  readonly source_last_update_date: string | null;
+  readonly rows: number | null;
+  readonly requests: number;
+  readonly error_code: string | null;
+  readonly error: string | null;
+}
+
+export function toSyncWeekRow(c: SourceCheck): SyncWeekRow {
+  return {
+    tier: c.tier,
+    week_ending: c.week_ending,
+    outcome: c.outcome,
+    reason: c.reason,
+    capture_id: c.capture_id,
+    previous_capture_id: c.latest_capture_id,
+    source_last_update_date: c.source_last_update_date,
+    rows: c.rows,
+    requests: c.requests,
+    error_code: c.error_code,
+    error: c.error_message,
+  };
+}
+
 export interface NewSourceCheck {
   readonly weekEnding: string;
   readonly tier: string;
@@ -82,6 +113,13 @@ export class SourceChecks {
     return this.#db
       .prepare(`SELECT * FROM core_source_checks WHERE execution_id = ? ORDER BY id`)
       .all(executionId) as SourceCheck[];
+  }
+
+  /** The per-week result of one sync execution, by tier then week. */
+  resultOf(executionId: string): SyncWeekRow[] {
+    return this.ofExecution(executionId)
+      .map(toSyncWeekRow)
+      .sort((a, b) => a.tier.localeCompare(b.tier) || a.week_ending.localeCompare(b.week_ending));
   }
 
   /** A `changed` check settled by its week run: published (with the capture) or failed (with why). */
