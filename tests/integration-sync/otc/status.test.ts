@@ -373,4 +373,13 @@ describe('failed, source problem, revised and stale weeks', () => {
     expect(w1219?.replaced_capture_id).toBeNull();
     expect(w1219?.stale).toEqual([]);
   }, 120_000);
+
+  it('a re-ingest of the same content is not a revision', () => {
+    ingest(GOOD);
+    const again = ingest(GOOD, '--force');
+    const { res, week } = status('--now', LATER);
+    expect(res.code).toBe(0);
+    expect(week).toMatchObject({ state: 'published', flags: ['published'], capture_id: again.capture_id });
+    expect(week.replaced_capture_id).toBeNull();
+  }, 120_000);
 });

@@ -31,13 +31,14 @@ interface CaptureRow extends CaptureFact {
 
 /**
  * Per week: the latest capture that was published at `now` and, when it replaced one, the newest earlier
- * capture with other source data (a recompute capture carries its base's source data: not a revision).
+ * capture with other source data: another content hash (a re-ingest of the same file is not a revision;
+ * a recompute capture keeps its base's hash, and without a hash the base capture's id stands in).
  */
 export function capturesAsOf(db: Db, tier: Tier, weeks: readonly string[], now: Date): Map<string, WeekCaptures> {
   const rows = db
     .prepare(
       `SELECT week_ending, capture_id, captured_at, source_last_update_date,
-         COALESCE(base_capture_id, capture_id) AS base
+         COALESCE(content_hash, base_capture_id, capture_id) AS base
        FROM core_captures
        WHERE domain = ? AND tier = ? AND week_ending IN (SELECT value FROM json_each(?))
          AND status IN ('published', 'superseded', 'deleted') AND captured_at <= ?
