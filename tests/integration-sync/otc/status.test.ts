@@ -143,6 +143,50 @@ describe('spine status on a fresh database', () => {
   });
 });
 
+describe('holidays from the calendar domain', () => {
+  it('a year without holidays counts weekends only and says so; an ingested calendar moves the due date', () => {
+    // NMS Tier 1, week ending 2026-12-18: nominally due Friday 2027-01-01 (New Year's Day). No 2027 calendar ships.
+    const args = [
+      'status',
+      '--tier',
+      'tier1',
+      '--from',
+      '2026-12-18',
+      '--to',
+      '2026-12-18',
+      '--now',
+      '2027-01-05T00:00:00Z',
+      '--json',
+    ];
+    const before = spine(...args).json<StatusResult>();
+    expect(before.tiers[0]?.weeks[0]).toMatchObject({
+      due_date: '2027-01-01',
+      holidays_skipped: [],
+      unknown_calendar_years: [2027],
+    });
+    expect(before.warnings).toEqual([
+      'No XNYS holidays for 2027 (no calendar capture, no shipped file): due dates in 2027 skip weekends only. ' +
+        'Ingest one: spine run reference.exchange_calendar.ingest_year year=2027 exchange_code=XNYS file_path=<holidays.json>',
+    ]);
+    const file = dir.join('xnys_2027.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ year: 2027, exchange_code: 'XNYS', holidays: [{ date: '2027-01-01', name: "New Year's Day" }] }),
+    );
+    const ingestCalendar = spine('run', 'reference.exchange_calendar.ingest_year', `file_path=${file}`);
+    expect(ingestCalendar.code, ingestCalendar.stderr).toBe(0);
+    const after = spine(...args).json<StatusResult>();
+    expect(after.tiers[0]?.weeks[0]).toMatchObject({
+      due_date: '2027-01-04',
+      late_at: '2027-01-06T00:00:00.000Z',
+      holidays_skipped: ['2027-01-01'],
+      unknown_calendar_years: [],
+      state: 'due',
+    });
+    expect(after.warnings).toEqual([]);
+  }, 60_000);
+});
+
 describe('not yet due → due → late (alerts once) → published (recovers once)', () => {
   it('walks the week through its states with exact exit codes and one alert per transition', async () => {
     const notDue = status('--now', BEFORE_DUE, '--record');
