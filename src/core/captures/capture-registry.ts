@@ -125,11 +125,18 @@ export class CaptureRegistry {
    * its rows deleted in the same transaction, so readers never see both or neither. `fence` (the
    * attempt's fence check) runs first inside the transaction: a stale attempt publishes nothing. With
    * `onlyIfFirst` (a run without --force), a capture another run published meanwhile wins: this one is
-   * discarded and `published` is false.
+   * discarded and `published` is false. `expectLatest` (sync) is the same guard for a revision: publish
+   * only if the partition's latest published capture is still that one (null: none), else discard.
    */
   publish(
     captureId: string,
-    options: { qualityStatus: string; replace?: boolean; fence?: () => void; onlyIfFirst?: boolean },
+    options: {
+      qualityStatus: string;
+      replace?: boolean;
+      fence?: () => void;
+      onlyIfFirst?: boolean;
+      expectLatest?: string | null;
+    },
   ): { published: boolean; replaced: string | null; winner: string | null } {
     return this.#db
       .transaction(() => {
@@ -138,7 +145,8 @@ export class CaptureRegistry {
         if (!c) throw new Error(`Capture ${captureId} not found`);
         if (c.status !== 'staged') throw new Error(`Capture ${captureId} is ${c.status}, not staged`);
         const latest = this.latestPublished(c.domain, c.week_ending, c.tier);
-        if (options.onlyIfFirst && !options.replace && latest) {
+        const moved = options.expectLatest !== undefined && (latest?.capture_id ?? null) !== options.expectLatest;
+        if ((options.onlyIfFirst && !options.replace && latest) || (moved && latest)) {
           this.deleteRows(c.domain, captureId);
           this.#db.prepare(`DELETE FROM core_captures WHERE capture_id = ?`).run(captureId);
           return { published: false, replaced: null, winner: latest.capture_id };

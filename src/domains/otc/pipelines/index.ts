@@ -7,6 +7,7 @@ import { OTC_DOMAIN } from '../constants.js';
 import type * as Stages from '../stages/index.js';
 import { backfillPipeline } from './backfill.js';
 import { P } from './params.js';
+import { syncPipeline } from './sync.js';
 import { canonicalFileParams, weekPartitionKey } from './partition.js';
 
 const N = (s: string): string => `${OTC_DOMAIN}.${s}`;
@@ -95,7 +96,7 @@ export const weekPipeline: PipelineDefinition = {
   description:
     'Everyday job for one (week, tier): ingest → normalize → aggregate → venue share → calcs → rolling → quality gate → publish → recompute what a revision made stale',
   domain: OTC_DOMAIN,
-  params: [P.file, P.week, P.tier, P.fileDate, P.source, P.summaryType, P.force, P.replace],
+  params: [P.file, P.week, P.tier, P.fileDate, P.source, P.summaryType, P.force, P.replace, P.expectLatest],
   validate: requireSource,
   canonicalize: canonicalFileParams,
   logicalKey: weekPartitionKey,
@@ -212,6 +213,7 @@ export const otcPipelines: readonly PipelineDefinition[] = [
       'spine run finra.otc_transparency.recompute_revision            # everything stale',
     ],
   },
+  syncPipeline,
 ];
 
 export function registerOtcPipelines(registry: PipelineRegistry): PipelineRegistry {

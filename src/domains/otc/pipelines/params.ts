@@ -66,5 +66,11 @@ export const P = {
     default: false,
     description: "Publish replacing the week/tier's latest capture (its rows are deleted)",
   },
+  expectLatest: {
+    name: 'expect_latest_capture',
+    type: 'string',
+    description:
+      "Publish only if the week/tier's latest capture is still this one ('none': no capture); else discard (sync's guard against a concurrent publish)",
+  },
   captureId: { name: 'capture_id', type: 'string', description: 'Input capture (default: the latest published one)' },
 } as const satisfies Record<string, ParamSpec>;

@@ -72,15 +72,29 @@ function noDataError(q: FinraWeekQuery, now: Date, skipped: number): SourceError
   );
 }
 
+/** A positive integer from the environment, else undefined (unset or unreadable values are ignored). */
+function envInt(name: string): number | undefined {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : undefined;
+}
+
+/**
+ * Options first, then `SPINE_FINRA_MAX_ATTEMPTS` and `SPINE_FINRA_RETRY_BASE_MS` (operators and tests
+ * shorten or lengthen the back-off without code), then the defaults (5 attempts, 1 s doubling).
+ */
 function retryPolicy(opts: FetchFinraWeeklyOptions): RetryPolicy {
-  const { maxAttempts = DEFAULT_RETRY_POLICY.maxAttempts, timeoutMs = DEFAULT_RETRY_POLICY.timeoutMs } = opts;
+  const {
+    maxAttempts = envInt('SPINE_FINRA_MAX_ATTEMPTS') ?? DEFAULT_RETRY_POLICY.maxAttempts,
+    timeoutMs = DEFAULT_RETRY_POLICY.timeoutMs,
+  } = opts;
+  const baseDelayMs = envInt('SPINE_FINRA_RETRY_BASE_MS') ?? DEFAULT_RETRY_POLICY.baseDelayMs;
   const invalid: Record<string, string> = {};
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
     invalid['maxAttempts'] = `must be an integer ≥ 1, got ${maxAttempts}`;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
     invalid['timeoutMs'] = `must be a positive number, got ${timeoutMs}`;
   if (Object.keys(invalid).length > 0) throw new BadParamsError([], invalid);
-  return { ...DEFAULT_RETRY_POLICY, maxAttempts, timeoutMs };
+  return { ...DEFAULT_RETRY_POLICY, maxAttempts, timeoutMs, baseDelayMs };
 }
 
 /** Streams one week of one tier from the FINRA Query API, one batch per page. */

@@ -27,6 +27,12 @@ function totals(ctx: StageContext, captureId: string): Totals {
     .get(captureId) as Totals;
 }
 
+/** `expect_latest_capture` as the registry's compare-and-publish guard ('none': no capture yet). */
+function expectLatestOf(ctx: StageContext): { expectLatest?: string | null } {
+  const v = ctx.params['expect_latest_capture'];
+  return typeof v === 'string' ? { expectLatest: v === 'none' ? null : v } : {};
+}
+
 /**
  * The quality gate, then publication. Checks go to core_quality; any FAIL keeps the capture unpublished
  * (status failed, with the reason) and fails the run. Otherwise the capture is published in one
@@ -85,6 +91,7 @@ export async function qualityGateAndPublishStage(ctx: StageContext): Promise<Sta
     replace: ctx.params['replace_capture'] === true,
     fence: ctx.checkFence,
     onlyIfFirst: ctx.params['force'] !== true,
+    ...expectLatestOf(ctx),
   });
   if (!published) {
     const reason = `Another run published week ${capture.week_ending} tier ${capture.tier} first (capture ${winner}); this capture was discarded. Use --force for a new capture beside it`;
