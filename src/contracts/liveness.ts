@@ -18,6 +18,12 @@ export const LIVENESS = {
   stageStartToCloseMs: 2 * 3_600_000,
   /** Lifecycle mirroring activities (short SQLite writes, the alert hook). */
   lifecycleStartToCloseMs: 120_000,
+  /**
+   * Lifecycle mirroring as local activities (short SQLite writes only: no alert hook). Above SQLite's
+   * 10 s busy timeout, so a write waiting for a long stage transaction fails with DATABASE_BUSY and is
+   * retried rather than timed out.
+   */
+  localLifecycleStartToCloseMs: 30_000,
   /** A running execution's lease; its owner renews it every `leaseRenewMs`. */
   leaseTtlMs: 60_000,
   leaseRenewMs: 5_000,

@@ -169,8 +169,9 @@ export class ActivityThreadPool {
     const thread = await this.#acquire();
     const id = ++this.#calls;
     let details: unknown = ctx.info.heartbeatDetails;
-    const beat = (): void => ctx.heartbeat(details);
-    const timer = setInterval(beat, this.#interval);
+    // A local activity has no heartbeat (the worker keeps its workflow task alive instead).
+    const beat = ctx.info.isLocal ? (): void => undefined : (): void => ctx.heartbeat(details);
+    const timer = ctx.info.isLocal ? undefined : setInterval(beat, this.#interval);
     let killer: NodeJS.Timeout | undefined;
     const onCancel = (): void => {
       thread.post({ type: 'cancel', call: id, reason: String(ctx.cancellationSignal.reason ?? 'cancelled') });
@@ -203,7 +204,7 @@ export class ActivityThreadPool {
       if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
       throw err;
     } finally {
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       if (killer) clearTimeout(killer);
       ctx.cancellationSignal.removeEventListener('abort', onCancel);
       thread.call = undefined;
@@ -217,8 +218,30 @@ export class ActivityThreadPool {
   }
 }
 
-/** The activities the worker registers: each one runs in a stage thread. */
-export function createThreadedActivities(pool: ActivityThreadPool): SpineActivities {
-  const entries = ACTIVITY_NAMES.map((name) => [name, (input: unknown) => pool.run(name, input)] as const);
+/**
+ * The short lifecycle writes (mirroring a run's start, end and cancellation; recording fan-out children).
+ * They run as local activities inside a workflow task, so they get their own thread: never queued behind
+ * a long stage in the stage threads, and never blocking the worker's event loop on SQLite's write lock.
+ */
+export const LIFECYCLE_THREAD_ACTIVITIES: ReadonlySet<string> = new Set<(typeof ACTIVITY_NAMES)[number]>([
+  'startExecution',
+  'finishExecution',
+  'markCancelled',
+  'prepareChildren',
+]);
+
+/**
+ * The activities the worker registers: each one runs in a thread, the lifecycle writes in `lifecycle`
+ * (a pool of one), everything else (stages, `recordFailure` with its alert hook, `submitScheduled`) in
+ * the stage threads.
+ */
+export function createThreadedActivities(
+  stages: ActivityThreadPool,
+  lifecycle: ActivityThreadPool = stages,
+): SpineActivities {
+  const entries = ACTIVITY_NAMES.map((name) => {
+    const pool = LIFECYCLE_THREAD_ACTIVITIES.has(name) ? lifecycle : stages;
+    return [name, (input: unknown) => pool.run(name, input)] as const;
+  });
   return Object.fromEntries(entries) as unknown as SpineActivities;
 }

@@ -61,12 +61,15 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     size: options.concurrency,
     log: options.log,
   });
+  // One more thread for the lifecycle writes (local activities): see LIFECYCLE_THREAD_ACTIVITIES.
+  const lifecyclePool = new ActivityThreadPool({ dbPath, size: 1, log: options.log });
+  const closePools = () => Promise.all([pool.close(), lifecyclePool.close()]);
   let connection: NativeConnection;
   try {
-    await pool.start();
+    await Promise.all([pool.start(), lifecyclePool.start()]);
     connection = await NativeConnection.connect({ address: options.address });
   } catch (err) {
-    await pool.close();
+    await closePools();
     throw temporalUnavailable(options.address, err);
   }
   try {
@@ -74,7 +77,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
       connection,
       namespace: options.namespace,
       taskQueue: options.taskQueue,
-      activities: createThreadedActivities(pool),
+      activities: createThreadedActivities(pool, lifecyclePool),
       maxConcurrentActivityTaskExecutions: options.concurrency,
       identity: workerIdentity(process.pid, hostname()),
     });
@@ -89,6 +92,6 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     options.log.info('worker.stopped', { task_queue: options.taskQueue });
   } finally {
     await connection.close();
-    await pool.close();
+    await closePools();
   }
 }

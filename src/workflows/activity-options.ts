@@ -1,4 +1,4 @@
-import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
 import type { RetryPolicySpec } from '../contracts/execution.js';
 import { NON_RETRYABLE_ERROR_TYPES } from '../contracts/temporal/run-pipeline.js';
 
@@ -29,13 +29,28 @@ export function stageActivityOptions(spec: RetryPolicySpec, heartbeatTimeoutMs: 
  * Lifecycle mirroring (SQLite writes, dead letters, the alert hook) must not be lost: short attempts,
  * retried patiently. The alert webhook retries itself inside `recordFailure`, hence two minutes.
  */
+const LIFECYCLE_RETRY: RetryPolicy = {
+  initialInterval: '200 ms',
+  backoffCoefficient: 2,
+  maximumInterval: '10 seconds',
+  maximumAttempts: 10,
+  nonRetryableErrorTypes: ['NOT_FOUND'],
+};
+
 export const LIFECYCLE_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: LIVENESS.lifecycleStartToCloseMs,
-  retry: {
-    initialInterval: '200 ms',
-    backoffCoefficient: 2,
-    maximumInterval: '10 seconds',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: ['NOT_FOUND'],
-  },
+  retry: LIFECYCLE_RETRY,
+};
+
+/**
+ * The same mirroring writes as local activities (`proxyLocalActivities`): the worker runs them inside the
+ * workflow task that asks for them, in its lifecycle thread, and records the result as a marker, so they
+ * cost no server round trip. Same retry policy; the retries happen in the worker (backoffs stay below
+ * `localRetryThreshold`, so no server timer). A local activity is re-run when its workflow task is lost
+ * (a crashed worker): every write it makes is idempotent, as for the regular activities.
+ */
+export const LOCAL_LIFECYCLE_ACTIVITY_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: LIVENESS.localLifecycleStartToCloseMs,
+  retry: LIFECYCLE_RETRY,
+  localRetryThreshold: '1 minute',
 };

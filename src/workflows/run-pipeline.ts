@@ -4,7 +4,9 @@ import {
   CancellationScope,
   isCancellation,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   TemporalFailure,
   TimeoutFailure,
@@ -24,7 +26,7 @@ import { progressQuery } from '../contracts/temporal/run-pipeline.js';
 import { SpineCaptureId, SpineTier, SpineWeekEnding } from '../contracts/temporal/search-attributes.js';
 import { stageSummary } from '../contracts/temporal/ui-summary.js';
 import type { FailureDetails, SpineActivities } from '../activities/index.js';
-import { LIFECYCLE_ACTIVITY_OPTIONS, stageActivityOptions } from './activity-options.js';
+import { LIFECYCLE_ACTIVITY_OPTIONS, LOCAL_LIFECYCLE_ACTIVITY_OPTIONS, stageActivityOptions } from './activity-options.js';
 import { runChildren } from './children.js';
 
 interface StageFailure {
@@ -74,14 +76,37 @@ function discoveredAttributes(state: PipelineState, captureId: string | undefine
 }
 
 /**
+ * The patch that made lifecycle mirroring local activities. Runs started before it (their histories
+ * schedule `startExecution` & co. as regular activities, tests/replay/histories) replay and finish the
+ * old way; every run started since takes the local path. Keep it until no such run can be open any more.
+ */
+export const LOCAL_LIFECYCLE_PATCH = 'spine.local-lifecycle-activities';
+
+type Lifecycle = Pick<SpineActivities, 'startExecution' | 'finishExecution' | 'markCancelled' | 'prepareChildren'>;
+
+/**
+ * Where the run's lifecycle writes go. Short SQLite writes (start, finish, cancel, recording fan-out
+ * children) are local activities; `recordFailure` stays a regular activity: it may call the alert
+ * webhook, which retries for up to two minutes, and failures are not the path that needs to be cheap.
+ */
+function lifecycleActivities(): { lifecycle: Lifecycle; recordFailure: SpineActivities['recordFailure'] } {
+  const remote = proxyActivities<SpineActivities>(LIFECYCLE_ACTIVITY_OPTIONS);
+  const lifecycle = patched(LOCAL_LIFECYCLE_PATCH)
+    ? proxyLocalActivities<SpineActivities>(LOCAL_LIFECYCLE_ACTIVITY_OPTIONS)
+    : remote;
+  return { lifecycle, recordFailure: remote.recordFailure };
+}
+
+/**
  * One generic workflow for every pipeline: each stage is one `runStage` activity with the stage's retry
- * policy; lifecycle transitions are mirrored into SQLite by activities; a retryable failure that exhausts
+ * policy; lifecycle transitions are mirrored into SQLite by local activities (see `lifecycleActivities`); a retryable failure that exhausts
  * its attempts is dead-lettered (the DeadLetterStore fires the alert); fan-out stages run their children
  * as child workflows, a few at a time. The run fails with an ApplicationFailure whose type is the error code.
  */
 export async function runPipeline(input: RunPipelineInput): Promise<RunPipelineResult> {
   const ids = { execution_id: input.executionId, pipeline: input.pipeline };
-  const lifecycle = proxyActivities<SpineActivities>(LIFECYCLE_ACTIVITY_OPTIONS);
+  // Decided once, before the first command, so a run keeps one path from start to end.
+  const { lifecycle, recordFailure } = lifecycleActivities();
   const progress: { -readonly [K in keyof PipelineProgress]: PipelineProgress[K] } = {
     executionId: input.executionId,
     currentStage: null,
@@ -118,7 +143,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunPipelineR
       } catch (err) {
         if (isCancellation(err)) throw err;
         const failure = stageFailure(err, plan);
-        await lifecycle.recordFailure({ executionId: input.executionId, stage: plan.name, ...failure });
+        await recordFailure({ executionId: input.executionId, stage: plan.name, ...failure });
         log.warn('workflow.pipeline.failed', {
           ...ids,
           stage: plan.name,

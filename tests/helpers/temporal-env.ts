@@ -161,12 +161,13 @@ export function openTestStack(temporal: TestTemporal, options: TestStackOptions)
       // As in production, activities run in stage threads (the built dist/ code, with the default
       // registry). Test-only pipelines live in this process, so a custom registry runs them inline.
       const pool = options.registry ? undefined : new ActivityThreadPool({ dbPath, size: 2, log });
-      await pool?.start();
+      const lifecyclePool = options.registry ? undefined : new ActivityThreadPool({ dbPath, size: 1, log });
+      await Promise.all([pool?.start(), lifecyclePool?.start()]);
       const w = await createSpineWorker({
         connection: temporal.nativeConnection,
         namespace: temporal.namespace,
         taskQueue,
-        activities: pool ? createThreadedActivities(pool) : createActivities(worker),
+        activities: pool ? createThreadedActivities(pool, lifecyclePool) : createActivities(worker),
         maxConcurrentActivityTaskExecutions: 2,
         workflowBundle: await sharedBundle(),
       });
@@ -176,7 +177,7 @@ export function openTestStack(temporal: TestTemporal, options: TestStackOptions)
         stop: async () => {
           if (w.getState() === 'RUNNING') w.shutdown();
           await running;
-          await pool?.close();
+          await Promise.all([pool?.close(), lifecyclePool?.close()]);
         },
       };
     },

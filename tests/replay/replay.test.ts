@@ -25,21 +25,43 @@ const histories = readdirSync(HISTORIES)
 describe('workflow replay', () => {
   let current: WorkflowBundle;
   let changed: WorkflowBundle;
+  let unpatched: WorkflowBundle;
   beforeAll(async () => {
     ensureRuntime(silentLogger, { shutdownSignals: [] });
-    [current, changed] = await Promise.all([
+    [current, changed, unpatched] = await Promise.all([
       bundleSpineWorkflows(),
       bundleSpineWorkflows(fileURLToPath(new URL('./variants/skips-start-execution.ts', import.meta.url))),
+      bundleSpineWorkflows(fileURLToPath(new URL('./variants/unpatched-local-lifecycle.ts', import.meta.url))),
     ]);
   }, 60_000);
 
+  // Each run shape twice: recorded before the local-lifecycle patch (lifecycle writes as regular
+  // activities: runs that may still be open when a worker is upgraded) and after it (local activities).
   it('has recorded histories: a completed run, a dead-lettered run, a fan-out with children, a scheduled run', () => {
     expect(histories.map((h) => h.file)).toEqual([
+      'backfill-with-failing-children-local-lifecycle.json',
       'backfill-with-failing-children.json',
       'scheduled-captures-gc.json',
+      'week-completed-local-lifecycle.json',
       'week-completed.json',
+      'week-dead-lettered-local-lifecycle.json',
       'week-dead-lettered.json',
     ]);
+  });
+
+  it.each(histories)('$file takes one lifecycle path from start to end', ({ file, history }) => {
+    const events = history.events ?? [];
+    const scheduled = events
+      .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+      .filter((name): name is string => typeof name === 'string');
+    const markers = events.filter((e) => e.markerRecordedEventAttributes).length;
+    if (file.includes('local-lifecycle')) {
+      // The patch marker, then startExecution as a local-activity marker; no lifecycle write on the server.
+      expect(markers).toBeGreaterThanOrEqual(2);
+      expect(scheduled.filter((n) => ['startExecution', 'finishExecution', 'prepareChildren'].includes(n))).toEqual([]);
+    } else {
+      expect(markers).toBe(0);
+    }
   });
 
   it.each(histories)('replays $file with the current workflow code', async ({ history }) => {
@@ -53,4 +75,14 @@ describe('workflow replay', () => {
       Worker.runReplayHistory({ workflowBundle: changed, replayName: 'spine-replay' }, history),
     ).rejects.toThrow(DeterminismViolationError);
   });
+
+  const beforePatch = histories.filter((h) => !h.file.includes('local-lifecycle') && !h.file.startsWith('scheduled'));
+  it.each(beforePatch)(
+    'needs the patch guard: local lifecycle activities without it break $file',
+    async ({ history }) => {
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: unpatched, replayName: 'spine-replay' }, history),
+      ).rejects.toThrow(DeterminismViolationError);
+    },
+  );
 });

@@ -126,7 +126,7 @@ export class TemporalBackend implements ExecutionBackend {
     handle: WorkflowHandle,
     options: StartOptions,
   ): Promise<ExecutionRecord> {
-    const pollMs = this.#deps.pollIntervalMs ?? 100;
+    const pollMs = this.#deps.pollIntervalMs ?? 25;
     let lastDescribe = 0;
     let lastLine: string | undefined;
     let closedSeen = 0;
