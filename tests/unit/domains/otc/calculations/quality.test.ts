@@ -84,6 +84,8 @@ describe('quality check rows, every field', () => {
     expect(checkVenueShareSum([0.5], 0.5).status).toBe('PASS');
     expect(checkVenueShareSum([1.5001], 0.5).status).toBe('FAIL');
     expect(checkVenueShareSum([0.4999], 0.5).status).toBe('FAIL');
+    // No rows fail even when the tolerance would let a sum of 0 pass.
+    expect(checkVenueShareSum([], 1).status).toBe('FAIL');
     expect(checkVenueShareSum([])).toEqual({
       checkName: 'venue_share_sum',
       category: 'BUSINESS_RULE',
@@ -126,6 +128,7 @@ describe('quality check rows, every field', () => {
       actual: { min: 0, max: 1, outOfRange: 0 },
       expected: { min: 0, max: 1 },
     });
+    expect(checkHhiRange([0.2, 0.9, 0.5]).actual).toEqual({ min: 0.2, max: 0.9, outOfRange: 0 });
     expect(checkHhiRange([0.3, 1 + 1e-12, 0.2]).actual).toEqual({ min: 0.2, max: 1 + 1e-12, outOfRange: 0 });
     expect(checkHhiRange([0.5, 1.01, -0.1])).toEqual({
       checkName: 'hhi_range',

@@ -145,6 +145,11 @@ describe('rolling 6-week statistics (domain-spec §10.4)', () => {
     expect(computeRolling(rows, '2025-12-19').map((r) => [r.weeksInWindow, r.isComplete])).toEqual([[3, false]]);
   });
 
+  it('takes the max from a later week than the first', () => {
+    const [r] = computeRolling([week('2025-12-12', 'A', 100), week('2025-12-19', 'A', 400)], '2025-12-19');
+    expect([r?.minVolume, r?.maxVolume, r?.trendPct, r?.trendDirection]).toEqual([100, 400, 300, 'UP']);
+  });
+
   it('computes the trend of bigint counts the same way', () => {
     expect(trendPct(200n, 300n)).toBe(50);
     expect(trendPct(0n, 300n)).toBe(0);
