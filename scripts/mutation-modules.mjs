@@ -37,10 +37,11 @@ export const MUTATION_MODULES = {
     ],
   },
   'core-execution-lease': {
+    mutate: ['src/core/execution/lease.ts', 'src/core/execution/fence.ts', 'src/core/execution/partition-claim.ts'],
+    tests: ['tests/unit/core/leases-and-fencing.test.ts', 'tests/integration-sync/captures/gc.test.ts'],
+  },
+  'core-execution-store': {
     mutate: [
-      'src/core/execution/lease.ts',
-      'src/core/execution/fence.ts',
-      'src/core/execution/partition-claim.ts',
       'src/core/execution/event-writer.ts',
       'src/core/execution/execution-store.ts',
       'src/core/execution/retry-policy.ts',
@@ -60,6 +61,7 @@ export const MUTATION_MODULES = {
   'core-captures': {
     mutate: ['src/core/captures/**/*.ts'],
     tests: [
+      'tests/unit/core/capture-registry.test.ts',
       'tests/unit/core/id-prefix.test.ts',
       'tests/unit/core/leases-and-fencing.test.ts',
       'tests/integration-sync/captures/*.test.ts',
