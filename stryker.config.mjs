@@ -1,26 +1,62 @@
-// Mutation testing (issue 15): `npm run mutate` over the domain and core code, or one module with
-// `npm run mutate -- --mutate src/core/captures/gc.ts`. Incremental: results of unchanged code and tests
-// are reused from reports/mutation/stryker-incremental.json, so a re-run after a change is quick.
-// Not part of .ci/run (it takes far longer than the suite); scores are recorded in docs/testing.md.
+// Mutation testing (issue 15), not part of .ci/run. `npm run mutate -- <module>` (scripts/mutate.mjs)
+// mutates one module of scripts/mutation-modules.mjs and runs only that module's tests; each module keeps
+// its own incremental file and reports under reports/mutation/<module>/, so a re-run after a change
+// reuses the results of unchanged code and tests. `npm run mutate -- <module> --mutate <file>` narrows
+// further to one file. With no module: everything, with the whole in-process suite (hours on 2 cores).
+// Scores are recorded in docs/testing.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { MUTATION_MODULES } from './scripts/mutation-modules.mjs';
+
+const moduleName = process.env.SPINE_MUTATE_MODULE;
+const selected = moduleName === undefined ? undefined : MUTATION_MODULES[moduleName];
+if (moduleName !== undefined && selected === undefined) {
+  throw new Error(`unknown mutation module '${moduleName}' (see scripts/mutation-modules.mjs)`);
+}
+// Read by vitest.mutate.config.ts in Stryker's test-runner processes, which inherit this environment.
+if (selected !== undefined) process.env.SPINE_MUTATE_TESTS = selected.tests.join(',');
+else delete process.env.SPINE_MUTATE_TESTS;
+const out = `reports/mutation/${moduleName ?? 'all'}`;
+
+// The TypeScript checker's project: the mutated files (and what they import), not their dependents, tests
+// or bench. Type-checking every dependent of a mutated file with each mutant cost several times the test
+// runs on 2 cores; a mutant that breaks only a dependent's types compiles here and is then run by tests.
+// Written outside reports/ (which Stryker leaves out of its sandbox) and git-ignored.
+const checkerProject = `.mutation/tsconfig.${moduleName ?? 'all'}.json`;
+mkdirSync('.mutation', { recursive: true });
+writeFileSync(
+  checkerProject,
+  `${JSON.stringify(
+    {
+      extends: '../tsconfig.json',
+      include: (selected?.mutate ?? ['src/**/*.ts']).map((glob) => `../${glob}`),
+    },
+    null,
+    2,
+  )}\n`,
+);
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.mutate.config.ts' },
+  // related: of the selected test files, run only those that import the mutated code.
+  vitest: { configFile: 'vitest.mutate.config.ts', related: true },
   checkers: ['typescript'],
-  tsconfigFile: 'tsconfig.json',
+  tsconfigFile: checkerProject,
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  mutate: ['src/core/**/*.ts', 'src/domains/otc/**/*.ts', 'src/activities/**/*.ts'],
+  mutate: selected?.mutate ?? ['src/core/**/*.ts', 'src/domains/otc/**/*.ts', 'src/activities/**/*.ts'],
   coverageAnalysis: 'perTest',
   ignoreStatic: true,
   incremental: true,
-  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  incrementalFile: `${out}/stryker-incremental.json`,
   reporters: ['clear-text', 'progress', 'json', 'html'],
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  concurrency: 2,
-  timeoutMS: 30_000,
-  // The initial run executes the whole in-process suite once to learn which test covers which mutant.
+  jsonReporter: { fileName: `${out}/mutation.json` },
+  htmlReporter: { fileName: `${out}/mutation.html` },
+  // One test-runner process: the machine has 2 cores shared with the checker and other work.
+  concurrency: 1,
+  timeoutMS: 15_000,
   dryRunTimeoutMinutes: 30,
   tempDirName: '.stryker-tmp',
+  // Not copied into the sandbox: the Temporal toolchain (a symlink in worktrees), outputs of other runs.
+  ignorePatterns: ['/.tools', '/.test-results', '/bench/.out', '/bench/.scratch', '/exports', '/coverage'],
 };

@@ -2,9 +2,16 @@ import { defineConfig } from 'vitest/config';
 
 // The in-process tiers only, for Stryker: tests that spawn the built CLI (e2e) run dist/, which Stryker
 // does not mutate, and the Temporal tier needs a dev server per run. Both stay in `.ci/run`.
+// `npm run mutate -- <module>` narrows the files to that module's tests (SPINE_MUTATE_TESTS, set by
+// stryker.config.mjs from scripts/mutation-modules.mjs).
+const selected = process.env['SPINE_MUTATE_TESTS'];
+
 export default defineConfig({
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration-sync/**/*.test.ts'],
+    include:
+      selected !== undefined && selected !== ''
+        ? selected.split(',')
+        : ['tests/unit/**/*.test.ts', 'tests/integration-sync/**/*.test.ts'],
     // Stryker runs vitest in worker threads, where process.chdir() is not available.
     exclude: ['**/*.e2e.test.ts', '**/*.int.test.ts', 'tests/unit/backends/dev-stack-paths.test.ts'],
     pool: 'forks',

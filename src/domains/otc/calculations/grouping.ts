@@ -14,12 +14,10 @@ export interface Partitioned {
   readonly captureId?: string;
 }
 
-/** (week, tier, capture[, a[, b]]) as one Map key. */
-export function partitionKey(p: Partitioned, a?: string, b?: string): string {
-  let key = p.weekEnding + SEP + p.tier + SEP + (p.captureId ?? '');
-  if (a !== undefined) key += SEP + a;
-  if (b !== undefined) key += SEP + b;
-  return key;
+/** (week, tier, capture[, a]) as one Map key. */
+export function partitionKey(p: Partitioned, a?: string): string {
+  const key = p.weekEnding + SEP + p.tier + SEP + (p.captureId ?? '');
+  return a === undefined ? key : key + SEP + a;
 }
 
 export function compareText(a: string, b: string): number {

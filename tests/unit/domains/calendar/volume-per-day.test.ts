@@ -114,3 +114,21 @@ describe('perDayRounded', () => {
     expect(perDayRounded(100, 1.5)).toBe(0);
   });
 });
+
+describe('volume per trading day, edges', () => {
+  it("lists the week's weekday holidays in date order, including a Friday", () => {
+    const r = computeVolumePerTradingDay(
+      tradingWeek('2025-01-17'),
+      { totalShares: 300, totalTrades: 3 },
+      new Set(['2025-01-17', '2025-01-18', '2025-01-13', '2025-01-20']),
+    );
+    expect([r.holidays, r.tradingDays, r.weekdays, r.volumePerDay]).toEqual([['2025-01-13', '2025-01-17'], 3, 5, 100]);
+  });
+
+  it('keeps the leading zero of the cents and gives +0, not -0, for a zero total', () => {
+    expect(perDayRounded(21, 20)).toBe(1.05);
+    expect(perDayRounded(-21, 20)).toBe(-1.05);
+    expect(perDayRounded(0, 5)).toBe(0);
+    expect(Object.is(perDayRounded(0, 5), 0)).toBe(true);
+  });
+});

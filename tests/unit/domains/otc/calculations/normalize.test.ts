@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   cleanSymbol,
+  keyCollisionDetail,
+  normalizeCaptureRows,
+  reasonsDetail,
   validateRecord,
   venueAvgTradeSize,
 } from '../../../../../src/domains/otc/calculations/normalize.js';
@@ -90,5 +93,80 @@ describe('venue average trade size', () => {
     expect(venueAvgTradeSize(1000, 8)).toBe(125);
     expect(venueAvgTradeSize(0, 5)).toBe(0);
     expect(venueAvgTradeSize(5, 0)).toBeNull();
+  });
+});
+
+describe('symbol and MPID length limits', () => {
+  it('accepts exactly 20 characters and rejects 21', () => {
+    const twenty = 'ABCDEFGHIJKLMNOPQRST';
+    expect(validateRecord(input({ symbol: twenty, mpid: twenty }))).toEqual({
+      ok: true,
+      tier: 'NMS_TIER_1',
+      symbol: twenty,
+      mpid: twenty,
+    });
+    expect(validateRecord(input({ symbol: `${twenty}U`, mpid: `${twenty}U` }))).toEqual({
+      ok: false,
+      reasons: [
+        { code: 'SYMBOL_TOO_LONG', text: 'Symbol too long: ABCDEFGHIJKLMNOPQRSTU (21 characters, max 20)' },
+        { code: 'MPID_TOO_LONG', text: 'MPID too long: ABCDEFGHIJKLMNOPQRSTU (21 characters, max 20)' },
+      ],
+    });
+  });
+});
+
+describe('reject details as the normalize stage stores them', () => {
+  it('joins every reason as CODE: text', () => {
+    const v = validateRecord(input({ symbol: '$$', mpid: ' ', totalShares: 0, totalTrades: 0 }));
+    expect(v.ok).toBe(false);
+    expect(reasonsDetail(v.ok ? [] : v.reasons)).toBe(
+      "EMPTY_SYMBOL: Empty symbol after cleaning: '$$'; EMPTY_MPID: Empty MPID; ZERO_VOLUME: Zero volume record (0 shares, 0 trades)",
+    );
+  });
+
+  it('names the earlier line of a key collision', () => {
+    expect(keyCollisionDetail('AA$PL', 'AAPL', 'NITE', 7)).toBe(
+      "KEY_COLLISION: symbol 'AA$PL' cleans to AAPL, which line 7 already has for MPID NITE",
+    );
+  });
+});
+
+describe('normalizeCaptureRows, the definition the set-based stage is held to', () => {
+  it('accepts valid rows in order, rejects invalid ones with their first code, and collisions after the first line', () => {
+    const rows = [
+      { ...input({ tierText: 'OTC', symbol: 'AAPL' }), line: 2 },
+      { ...input({ tierText: 'OTC', symbol: '' }), line: 3 },
+      { ...input({ tierText: 'OTC', symbol: 'aa$pl' }), line: 4 },
+      { ...input({ tierText: 'OTC', symbol: 'AAPL', mpid: 'SGMT' }), line: 5 },
+      { ...input({ tierText: 'NMS Tier 1', symbol: 'MSFT' }), line: 6 },
+    ];
+    const out = normalizeCaptureRows(rows, 'OTC');
+    expect(out.accepted).toEqual([
+      { row: rows[0], symbol: 'AAPL', mpid: 'NITE' },
+      { row: rows[3], symbol: 'AAPL', mpid: 'SGMT' },
+    ]);
+    expect(out.rejects).toEqual([
+      { row: rows[1], code: 'EMPTY_SYMBOL', detail: "EMPTY_SYMBOL: Empty symbol after cleaning: ''" },
+      {
+        row: rows[2],
+        code: 'KEY_COLLISION',
+        detail: "KEY_COLLISION: symbol 'aa$pl' cleans to AAPL, which line 2 already has for MPID NITE",
+      },
+      {
+        row: rows[4],
+        code: 'TIER_MISMATCH',
+        detail: "TIER_MISMATCH: Tier 'NMS Tier 1' contradicts the chosen tier OTC",
+      },
+    ]);
+  });
+
+  it('says line null when the first row of a key has no line', () => {
+    const rows = [
+      { ...input({ tierText: 'OTC' }), line: null },
+      { ...input({ tierText: 'OTC', symbol: 'aapl' }), line: 9 },
+    ];
+    expect(normalizeCaptureRows(rows, 'OTC').rejects.map((r) => r.detail)).toEqual([
+      "KEY_COLLISION: symbol 'aapl' cleans to AAPL, which line null already has for MPID NITE",
+    ]);
   });
 });

@@ -86,4 +86,72 @@ describe('rolling 6-week statistics (domain-spec §10.4)', () => {
   it('rejects a non-Friday target week', () => {
     expect(() => computeRolling([], '2025-12-20')).toThrow('week_ending must be Friday');
   });
+
+  it('takes min and max from any week, sorts weeks given out of order, and sorts tiers before symbols', () => {
+    const t1 = (w: string, symbol: string, v: number): RollingInput => ({ ...week(w, symbol, v), tier: 'NMS_TIER_1' });
+    const out = computeRolling(
+      [
+        week('2025-12-19', 'Z', 300, 3),
+        week('2025-12-05', 'Z', 200, 2),
+        week('2025-12-12', 'Z', 50, 1),
+        week('2025-11-28', 'Z', 900, 6),
+        t1('2025-12-12', 'A', 10),
+        t1('2025-12-19', 'A', 10),
+      ],
+      '2025-12-19',
+    );
+    expect(out).toEqual([
+      {
+        weekEnding: '2025-12-19',
+        tier: 'NMS_TIER_1',
+        symbol: 'A',
+        avgVolume: 10,
+        avgTrades: 10,
+        minVolume: 10,
+        maxVolume: 10,
+        trendDirection: 'FLAT',
+        trendPct: 0,
+        weeksInWindow: 2,
+        isComplete: false,
+        firstWeek: '2025-12-12',
+        lastWeek: '2025-12-19',
+      },
+      {
+        weekEnding: '2025-12-19',
+        tier: 'OTC',
+        symbol: 'Z',
+        avgVolume: 362.5,
+        avgTrades: 3,
+        minVolume: 50,
+        maxVolume: 900,
+        trendDirection: 'DOWN',
+        trendPct: (-600 / 900) * 100,
+        weeksInWindow: 4,
+        isComplete: false,
+        firstWeek: '2025-11-28',
+        lastWeek: '2025-12-19',
+      },
+    ]);
+  });
+
+  it('is complete exactly when the window is full, for a given window size', () => {
+    const rows = ['2025-12-05', '2025-12-12', '2025-12-19'].map((w) => week(w, 'A', 1));
+    expect(computeRolling(rows, '2025-12-19', { windowWeeks: 3 }).map((r) => [r.weeksInWindow, r.isComplete])).toEqual([
+      [3, true],
+    ]);
+    expect(computeRolling(rows, '2025-12-19', { windowWeeks: 2 }).map((r) => [r.weeksInWindow, r.isComplete])).toEqual([
+      [2, true],
+    ]);
+    expect(computeRolling(rows, '2025-12-19').map((r) => [r.weeksInWindow, r.isComplete])).toEqual([[3, false]]);
+  });
+
+  it('takes the max from a later week than the first', () => {
+    const [r] = computeRolling([week('2025-12-12', 'A', 100), week('2025-12-19', 'A', 400)], '2025-12-19');
+    expect([r?.minVolume, r?.maxVolume, r?.trendPct, r?.trendDirection]).toEqual([100, 400, 300, 'UP']);
+  });
+
+  it('computes the trend of bigint counts the same way', () => {
+    expect(trendPct(200n, 300n)).toBe(50);
+    expect(trendPct(0n, 300n)).toBe(0);
+  });
 });

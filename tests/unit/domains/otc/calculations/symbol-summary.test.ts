@@ -65,4 +65,27 @@ describe('symbol summary (domain-spec §10.1)', () => {
   it('returns nothing for no rows', () => {
     expect(computeSymbolSummaries([])).toEqual([]);
   });
+
+  it('keeps the latest source date whatever the row order', () => {
+    const [s] = computeSymbolSummaries([
+      venueRow('A', 'X', 1, 1, { sourceLastUpdateDate: '2025-12-22' }),
+      venueRow('A', 'Y', 1, 1, { sourceLastUpdateDate: '2025-12-20' }),
+      venueRow('A', 'Z', 1, 1),
+    ]);
+    expect(s?.maxSourceLastUpdateDate).toBe('2025-12-22');
+  });
+
+  it('keeps captures apart even when a capture id and a symbol run together, and sorts rows without one first', () => {
+    const out = computeSymbolSummaries([
+      venueRow('X', 'M', 1, 1, { captureId: 'C1' }),
+      venueRow('1X', 'M', 2, 1, { captureId: 'C' }),
+      venueRow('B', 'M', 3, 1),
+    ]);
+    expect(out.map((s) => [s.captureId, s.symbol, s.totalVolume])).toEqual([
+      [undefined, 'B', 3],
+      ['C', '1X', 2],
+      ['C1', 'X', 1],
+    ]);
+    expect(out[0]).not.toHaveProperty('captureId');
+  });
 });

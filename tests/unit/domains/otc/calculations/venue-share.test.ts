@@ -79,3 +79,83 @@ describe('venue share invariants', () => {
     expect(checkVenueShareInvariants(shares)).toEqual([]);
   });
 });
+
+describe('venue share invariant violations, every field', () => {
+  const base = { weekEnding: '2025-12-19', tier: 'OTC' as const };
+
+  it('names the venue, the rule and the figures in each violation', () => {
+    const shares: VenueShareLike[] = [
+      { ...base, mpid: 'X', totalVolume: -10, marketSharePct: -0.25, rank: 1 },
+      { ...base, mpid: 'Y', totalVolume: 100, marketSharePct: 0.5, rank: 3 },
+    ];
+    expect(checkVenueShareInvariants(shares)).toEqual([
+      { rule: 'NEGATIVE_VOLUME', ...base, mpid: 'X', message: 'venue X has negative volume -10' },
+      { rule: 'NEGATIVE_SHARE', ...base, mpid: 'X', message: 'venue X has negative share -0.25' },
+      { rule: 'SHARE_SUM', ...base, message: 'venue shares sum to 0.25, expected 1 ± 0.0001' },
+      { rule: 'RANK_SEQUENCE', ...base, message: 'ranks are [1, 3], expected 1..2' },
+    ]);
+  });
+
+  it('checks each (week, tier, capture) partition on its own and sorts ranks numerically', () => {
+    const t1 = { weekEnding: '2025-12-19', tier: 'NMS_TIER_1' as const };
+    const ranks = Array.from({ length: 10 }, (_, i) => ({
+      ...t1,
+      mpid: `M${i}`,
+      totalVolume: 1,
+      marketSharePct: 0.1,
+      rank: 10 - i,
+    }));
+    expect(
+      checkVenueShareInvariants([
+        { ...base, mpid: 'X', totalVolume: 0, marketSharePct: 1, rank: 1 },
+        ...ranks,
+        { ...base, mpid: 'Z', totalVolume: 5, marketSharePct: 0, rank: 2, captureId: 'cap_2' },
+      ]),
+    ).toEqual([
+      { rule: 'SHARE_SUM', ...base, message: 'venue shares sum to 0, expected 1 ± 0.0001' },
+      { rule: 'RANK_SEQUENCE', ...base, message: 'ranks are [2], expected 1..1' },
+    ]);
+  });
+
+  it('accepts a sum exactly at the tolerance and rejects one past it', () => {
+    const one = (pct: number): VenueShareLike[] => [
+      { ...base, mpid: 'X', totalVolume: 1, marketSharePct: pct, rank: 1 },
+    ];
+    expect(checkVenueShareInvariants(one(1.5), 0.5)).toEqual([]);
+    expect(checkVenueShareInvariants(one(0.5), 0.5)).toEqual([]);
+    expect(checkVenueShareInvariants(one(1.5001), 0.5).map((v) => v.rule)).toEqual(['SHARE_SUM']);
+    expect(checkVenueShareInvariants(one(0), 0).map((v) => v.rule)).toEqual(['SHARE_SUM']);
+  });
+
+  it('keeps the capture of each venue share and leaves it out when there is none', () => {
+    const out = computeVenueShares([
+      venueRow('A', 'X', 3, 1, { captureId: 'cap_1' }),
+      venueRow('A', 'X', 1, 1, { captureId: 'cap_2' }),
+      venueRow('B', 'Y', 1, 2),
+    ]);
+    expect(out).toEqual([
+      {
+        ...base,
+        captureId: 'cap_1',
+        mpid: 'X',
+        totalVolume: 3,
+        totalTrades: 1,
+        symbolCount: 1,
+        marketSharePct: 1,
+        rank: 1,
+      },
+      {
+        ...base,
+        captureId: 'cap_2',
+        mpid: 'X',
+        totalVolume: 1,
+        totalTrades: 1,
+        symbolCount: 1,
+        marketSharePct: 1,
+        rank: 1,
+      },
+      { ...base, mpid: 'Y', totalVolume: 1, totalTrades: 2, symbolCount: 1, marketSharePct: 1, rank: 1 },
+    ]);
+    expect(Object.keys(out[2] ?? {})).not.toContain('captureId');
+  });
+});
