@@ -1,7 +1,7 @@
 // bench/reference (issue 12): the Python reference's Basic chain against Market Spine on the same files.
 //   reference   ingest_week → normalize_week → aggregate_week → compute_venue_share (its four pipelines)
 //   ours chain  the same four pipelines through our dispatcher
-//   ours week   finra.otc_transparency.week, all seven stages
+//   ours week   finra.otc_transparency.week, all eight stages (the last, recompute, finds nothing stale on a first capture)
 // Each run is its own process on a fresh database; the three are interleaved, ≥ 3 runs each, min and
 // median of wall and CPU (user+sys) per stage and for the whole process.
 // Inputs: the real week 20251215 (5,328 rows) and synthetic weeks from the kit's gen_finra.py (seed 1).
@@ -181,7 +181,7 @@ for (const size of SIZES) {
       info,
     ),
     row(
-      'our week pipeline (7 stages) vs their 4',
+      'our week pipeline (8 stages) vs their 4',
       pick(runs.ref, (r) => r.total_ms),
       pick(runs.week, (r) => r.total_ms),
       pick(runs.ref, (r) => r.total_cpu_ms),

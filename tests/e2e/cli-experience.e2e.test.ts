@@ -125,8 +125,8 @@ describe('a person at a terminal', () => {
     expect(res.code, res.out).toBe(0);
     expect(res.out).not.toMatch(/"level":"info"|INFO {2}/);
     // eslint-disable-next-line no-control-regex -- the terminal's erase-line sequence is the point
-    expect(res.out).toMatch(/\r\x1b\[2K\S week · stage 1\/7 ingest · \d[\d,]*\/5,328 rows · 0:\d\d/);
-    expect(res.out).toMatch(/week · stage 7\/7 publish/);
+    expect(res.out).toMatch(/\r\x1b\[2K\S week · stage 1\/8 ingest · \d[\d,]*\/5,328 rows · 0:\d\d/);
+    expect(res.out).toMatch(/week · stage 7\/8 publish/);
     expect(res.out).toMatch(/Status: {5}✓ Completed/);
     const logFile = dir.join('terminal.log');
     expect(res.out).toContain(`Log:        ${logFile} (grep `);
@@ -187,8 +187,8 @@ describe('the progress of a backfill counts weeks', () => {
   }, 180_000);
 
   it('in the live line of spine run: weeks done of planned, and the running week with its stage and rows', () => {
-    expect(backfill.stderr).toMatch(/backfill_range · weeks 0\/2 · 2025-12-12 stage 1\/7 ingest · [\d,]+\/5,328 rows/);
-    expect(backfill.stderr).toMatch(/backfill_range · weeks 1\/2 · 2025-12-19 stage \d\/7 \w+/);
+    expect(backfill.stderr).toMatch(/backfill_range · weeks 0\/2 · 2025-12-12 stage 1\/8 ingest · [\d,]+\/5,328 rows/);
+    expect(backfill.stderr).toMatch(/backfill_range · weeks 1\/2 · 2025-12-19 stage \d\/8 \w+/);
   });
 
   it('in executions watch: the same line on a terminal, one line per week otherwise', () => {

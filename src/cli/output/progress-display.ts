@@ -1,8 +1,8 @@
 /**
  * The one live progress line of `spine run`, `run --async --wait` and `executions watch` on a terminal:
  *
- *   ⠹ week · stage 3/7 aggregate · 5,328/5,328 rows · 0:02
- *   ⠼ backfill_range · weeks 1/2 · 2025-12-19 stage 5/7 symbol_venue_calcs · 5,192/5,192 rows · 0:07
+ *   ⠹ week · stage 3/8 aggregate · 5,328/5,328 rows · 0:02
+ *   ⠼ backfill_range · weeks 1/2 · 2025-12-19 stage 5/8 symbol_venue_calcs · 5,192/5,192 rows · 0:07
  *
  * It is redrawn in place on stderr and erased before anything else is printed; off a terminal nothing is
  * drawn (`SPINE_PROGRESS=always|never` overrides the terminal check).

@@ -23,7 +23,7 @@ export function workflowSummary(
     .join(' · ');
 }
 
-/** `stage 3/7 aggregate`: the activity's line in the run's timeline. */
+/** `stage 3/8 aggregate`: the activity's line in the run's timeline. */
 export function stageSummary(stage: string, index: number, count: number): string {
   return `stage ${index}/${count} ${stage}`;
 }
