@@ -5,14 +5,13 @@ import { formatFlag, tierFlag, wideFlag } from '../flags.js';
 import { toJsonText } from '../output/json.js';
 
 export default class Status extends SpineCommand<StatusResult> {
-  static override description = `Freshness of every tier's weeks: published, not yet due, due, late, failed, revised, stale or source problem
-
-Each week is due on the first trading day on or after week_ending + the tier's lag (core_expected_schedules) and late
-from the end of that day plus the grace. Without --now the check records weeks that became late or recovered
-(FRESHNESS anomalies) and fires the alert hooks once per change; --now alone only reads (add --record to record).
-
-Exit codes: 0 nothing late, failed or stale; 4 some week is late, failed or stale; 5 nothing late, failed or
-stale but FINRA's API was unavailable for a due week (source problem); 2 bad flags; 3 database unusable.`;
+  static override description = [
+    "Freshness of every tier's weeks: published, not yet due, due, late, failed, revised, stale or source problem",
+    '',
+    "Each week is due on the first trading day on or after week_ending + the tier's lag (core_expected_schedules) and late from the end of that day plus the grace. Without --now the check records weeks that became late or recovered (FRESHNESS anomalies) and fires the alert hooks once per change; --now alone only reads (add --record to record).",
+    '',
+    "Exit codes: 0 nothing late, failed or stale; 4 some week is late, failed or stale; 5 nothing late, failed or stale, but FINRA's API was unavailable for a due week (source problem); 2 bad flags; 3 database unusable. See docs/autopilot.md.",
+  ].join('\n');
   static override examples = [
     '<%= config.bin %> status   # exit 4 when a week is late, failed or stale; exit 5 for FINRA source problems only',
     '<%= config.bin %> status --tier otc --weeks 26   # exit 4 when a week is late, failed or stale',

@@ -131,6 +131,19 @@ describe('spine status on a fresh database', () => {
     expect(alerts().map((a) => [a.kind, a.weeks.length])).toEqual([['freshness_late', 36]]);
   });
 
+  it('follows core_expected_schedules as edited with SQL: grace, lag, disabled tiers', () => {
+    expect(spine('db', 'migrate').code).toBe(0);
+    const db = openTempDb(dbPath, { migrate: false });
+    db.exec(`UPDATE core_expected_schedules SET grace_hours = 72, lag_weeks = 5 WHERE tier = 'OTC'`);
+    db.exec(`UPDATE core_expected_schedules SET enabled = 0 WHERE tier = 'NMS_TIER_2'`);
+    db.close();
+    const { week, result } = status('--now', BEFORE_DUE);
+    expect(result.tiers.map((t) => [t.tier, t.lag_weeks, t.grace_hours])).toEqual([['OTC', 5, 72]]);
+    expect(week).toMatchObject({ due_date: '2026-01-16', late_at: '2026-01-20T00:00:00.000Z', state: 'not_yet_due' });
+    const all = spine('status', '--json', '--now', BEFORE_DUE).json<StatusResult>();
+    expect(all.tiers.map((t) => t.tier)).toEqual(['NMS_TIER_1', 'OTC']);
+  });
+
   it('refuses a --from that is not a Friday (exit 2) and a --from after --to', () => {
     const bad = spine('status', '--from', '2025-12-11', '--json');
     expect(bad.code).toBe(2);

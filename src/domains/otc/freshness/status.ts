@@ -104,12 +104,17 @@ function windowWeeks(schedule: PublicationSchedule, o: StatusOptions, latestDue:
 function tierStatus(db: Db, schedule: PublicationSchedule, o: StatusOptions, warnings: Set<string>) {
   const now = o.now;
   const today = now.toISOString().slice(0, 10);
-  // Holidays for every year a due date of the window (or the next due week) can fall in.
-  const roughFrom = o.from ?? addDays(today, -7 * (schedule.lagWeeks + (o.weeks ?? DEFAULT_STATUS_WEEKS) + 2));
-  const roughTo = [today, o.from ?? today, o.to ?? today].sort().at(-1) ?? today;
-  const calendar = loadHolidays(db, schedule.exchangeCode, calendarYearsFor(schedule, roughFrom, roughTo));
-  const latestDue = latestDueWeek(schedule, now, calendar);
+  // The newest due week needs the holidays around today; the window's due dates, those of its own years.
+  const recent = loadHolidays(
+    db,
+    schedule.exchangeCode,
+    calendarYearsFor(schedule, addDays(today, -7 * (schedule.lagWeeks + 2)), today),
+  );
+  const latestDue = latestDueWeek(schedule, now, recent);
   const weeks = windowWeeks(schedule, o, latestDue);
+  const first = weeks.at(-1) ?? latestDue;
+  const last = [weeks[0] ?? latestDue, addDays(latestDue, 7)].sort().at(-1) ?? latestDue;
+  const calendar = loadHolidays(db, schedule.exchangeCode, calendarYearsFor(schedule, first, last));
   const captures = capturesAsOf(db, schedule.tier, weeks, now);
   const runs = lastRunsAsOf(db, schedule.tier, weeks, now);
   const stale = staleByWeek(db, schedule.tier, weeks);
