@@ -144,7 +144,11 @@ export async function syncCheckStage(ctx: StageContext, round: 'check' | 'rechec
     );
   }
 
-  const changed = checks.ofExecution(ctx.execution.executionId).filter((c) => c.outcome === 'changed');
+  // Oldest week first (per tier): a week's quality checks and rolling window read the weeks before it.
+  const changed = checks
+    .ofExecution(ctx.execution.executionId)
+    .filter((c) => c.outcome === 'changed')
+    .sort((a, b) => a.tier.localeCompare(b.tier) || a.week_ending.localeCompare(b.week_ending));
   const children: ChildRequest[] = changed.map((c) => ({
     pipeline: `${OTC_DOMAIN}.week`,
     label: key(c.tier, c.week_ending),
