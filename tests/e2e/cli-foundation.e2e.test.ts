@@ -154,7 +154,7 @@ describe('spine CLI foundation (built binary)', () => {
       ['finra.otc_transparency.normalize_week', ['normalize']],
       [
         'finra.otc_transparency.week',
-        ['ingest', 'normalize', 'aggregate', 'venue_share', 'symbol_venue_calcs', 'rolling', 'publish'],
+        ['ingest', 'normalize', 'aggregate', 'venue_share', 'symbol_venue_calcs', 'rolling', 'publish', 'recompute'],
       ],
       ['reference.exchange_calendar.compute_trading_days', ['compute']],
       ['reference.exchange_calendar.ingest_year', ['ingest']],

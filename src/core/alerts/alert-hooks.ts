@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { SpineLogger } from '../logging/logger.js';
 
-export interface AlertPayload {
+/** A run exhausted its retries (docs/temporal.md). */
+export interface DeadLetterAlert {
   readonly kind: 'dead_letter';
   readonly dead_letter_id: number;
   readonly execution_id: string;
@@ -11,6 +12,34 @@ export interface AlertPayload {
   readonly error_message: string;
   readonly attempts: number;
   readonly at: string;
+}
+
+/** One week of a freshness alert (docs/autopilot.md, "Alerts"). */
+export interface FreshnessAlertWeek {
+  readonly anomaly_id: number;
+  readonly domain: string;
+  readonly tier: string;
+  readonly week_ending: string;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * Weeks that became late (`freshness_late`) or arrived after being late (`freshness_recovered`) in one
+ * check: one alert per check and kind, listing every week, so a check after a long outage alerts once.
+ */
+export interface FreshnessAlert {
+  readonly kind: 'freshness_late' | 'freshness_recovered';
+  readonly weeks: readonly FreshnessAlertWeek[];
+  readonly at: string;
+}
+
+export type AlertPayload = DeadLetterAlert | FreshnessAlert;
+
+/** The id a log line names: the dead letter, or the anomalies of a freshness alert. */
+function alertRef(payload: AlertPayload): Record<string, unknown> {
+  return payload.kind === 'dead_letter'
+    ? { dead_letter_id: payload.dead_letter_id }
+    : { anomaly_ids: payload.weeks.map((w) => w.anomaly_id) };
 }
 
 export interface AlertConfig {
@@ -69,16 +98,17 @@ function runCommand(command: string, payload: AlertPayload): Promise<void> {
 /**
  * Fires every configured alert hook: always a structured log line, then the webhook (JSON POST,
  * retried with back-off) and the command (payload on stdin). A failing hook is logged, never thrown:
- * alerting must not turn a dead letter into a second failure.
+ * alerting must not turn a dead letter (or a late week) into a second failure.
  */
 export async function fireAlert(log: SpineLogger, config: AlertConfig, payload: AlertPayload): Promise<void> {
-  log.error('alert.dead_letter', { ...payload });
+  if (payload.kind === 'dead_letter') log.error('alert.dead_letter', { ...payload });
+  else log.warn(`alert.${payload.kind}`, { ...payload });
   const tasks: Promise<void>[] = [];
   if (config.webhookUrl) {
     const url = config.webhookUrl;
     tasks.push(
       postWebhook(url, payload, config.webhookAttempts ?? 4, config.webhookTimeoutMs ?? 5_000).then(
-        () => log.info('alert.webhook.sent', { target: redactUrl(url), dead_letter_id: payload.dead_letter_id }),
+        () => log.info('alert.webhook.sent', { target: redactUrl(url), ...alertRef(payload) }),
         (err: unknown) => log.warn('alert.webhook.failed', { target: redactUrl(url), error_message: String(err) }),
       ),
     );
@@ -86,7 +116,7 @@ export async function fireAlert(log: SpineLogger, config: AlertConfig, payload: 
   if (config.command) {
     tasks.push(
       runCommand(config.command, payload).then(
-        () => log.info('alert.command.sent', { dead_letter_id: payload.dead_letter_id }),
+        () => log.info('alert.command.sent', alertRef(payload)),
         (err: unknown) => log.warn('alert.command.failed', { error_message: String(err) }),
       ),
     );

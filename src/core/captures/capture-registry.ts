@@ -24,6 +24,8 @@ export interface Capture {
   readonly published_at: string | null;
   readonly superseded_by: string | null;
   readonly deleted_at: string | null;
+  /** A recompute capture: the capture whose source rows it carries (migration 071); null otherwise. */
+  readonly base_capture_id: string | null;
 }
 
 export interface NewCapture {

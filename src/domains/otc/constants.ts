@@ -21,6 +21,7 @@ export const OTC_CAPTURE_TABLES: readonly string[] = [
   ...Object.values(OTC_TABLES).filter((t) => !OTC_VIEWS.includes(t)),
   'core_rejects',
   'core_quality',
+  'core_derived_inputs',
 ];
 
 /** Manifest stages and their ranks (domain-spec §9.3): PENDING=0 … SNAPSHOT=5. */

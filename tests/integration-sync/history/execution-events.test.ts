@@ -13,7 +13,7 @@ import { writeFaultsFile } from '../../helpers/test-pipelines.js';
 import { openTempSpine, setEnv } from '../../helpers/tmp-db.js';
 import type { TempSpine } from '../../helpers/tmp-db.js';
 
-const WEEK_STAGES = ['ingest', 'normalize', 'aggregate', 'venue_share', 'symbol_venue_calcs', 'rolling', 'publish'];
+const WEEK_STAGES = ['ingest', 'normalize', 'aggregate', 'venue_share', 'symbol_venue_calcs', 'rolling', 'publish', 'recompute'];
 
 async function runWeek(t: TempSpine, params: Record<string, string | boolean>): Promise<ExecutionRecord> {
   return (await t.spine.dispatcher.submit(WEEK_PIPELINE, params)) as ExecutionRecord;

@@ -15,7 +15,7 @@ import { writeFaultsFile } from '../../helpers/test-pipelines.js';
 import { tempDir } from '../../helpers/tmp-db.js';
 import type { TempDir } from '../../helpers/tmp-db.js';
 
-const WEEK_STAGES = ['ingest', 'normalize', 'aggregate', 'venue_share', 'symbol_venue_calcs', 'rolling', 'publish'];
+const WEEK_STAGES = ['ingest', 'normalize', 'aggregate', 'venue_share', 'symbol_venue_calcs', 'rolling', 'publish', 'recompute'];
 
 interface ErrorJson {
   error: { code: string; message: string; details: { execution?: ExecutionRecord; hint?: string }; exitCode: number };

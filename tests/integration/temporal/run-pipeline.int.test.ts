@@ -17,7 +17,7 @@ import { openTestStack, setTemporalTestLogger, useTestTemporal } from '../../hel
 import { openTempSpine } from '../../helpers/tmp-db.js';
 
 const WEEK = 'finra.otc_transparency.week';
-const WEEK_STAGES = ['ingest', 'normalize', 'aggregate', 'venue_share', 'symbol_venue_calcs', 'rolling', 'publish'];
+const WEEK_STAGES = ['ingest', 'normalize', 'aggregate', 'venue_share', 'symbol_venue_calcs', 'rolling', 'publish', 'recompute'];
 const SAMPLE = fileURLToPath(new URL('../../../data/samples/finra_otc_weekly_otc_20251215.csv', import.meta.url));
 const VOLATILE_RESULT_KEYS = new Set(['capture_id', 'captured_at']);
 

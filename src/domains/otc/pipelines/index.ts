@@ -68,13 +68,33 @@ function summarizeWeek(s: PipelineState): PipelineState {
     ...pick('warnings'),
     ...pick('replaced_capture'),
     ...pick('top_venues'),
+    ...pick('recomputed'),
+  };
+}
+
+const recomputeStage = stage(
+  'recompute',
+  'Recompute, as new captures, the derived data this capture made stale (rolling W..W+5, cross-tier shares)',
+  async (ctx) => (await stages()).recomputeRevisionStage(ctx),
+  'db',
+);
+
+/** What `spine run …recompute_revision` prints: the partitions recomputed, why, and what was checked. */
+function summarizeRecompute(s: PipelineState): PipelineState {
+  const recomputed = (s['recomputed'] ?? []) as JsonObject[];
+  return {
+    week_ending: s['week_ending'] ?? null,
+    tier: s['tier'] ?? null,
+    recomputed_count: recomputed.length,
+    recomputed,
+    checked: s['recompute_checked'] ?? null,
   };
 }
 
 export const weekPipeline: PipelineDefinition = {
   name: N('week'),
   description:
-    'Everyday job for one (week, tier): ingest → normalize → aggregate → venue share → calcs → rolling → quality gate → publish',
+    'Everyday job for one (week, tier): ingest → normalize → aggregate → venue share → calcs → rolling → quality gate → publish → recompute what a revision made stale',
   domain: OTC_DOMAIN,
   params: [P.file, P.week, P.tier, P.fileDate, P.source, P.summaryType, P.force, P.replace, P.expectLatest],
   validate: requireSource,
@@ -105,6 +125,7 @@ export const weekPipeline: PipelineDefinition = {
     stage('publish', 'Quality gate, then publish the capture atomically', async (ctx) =>
       (await stages()).qualityGateAndPublishStage(ctx),
     ),
+    recomputeStage,
   ],
 };
 
@@ -176,6 +197,22 @@ export const otcPipelines: readonly PipelineDefinition[] = [
     ],
   ),
   backfillPipeline,
+  {
+    name: N('recompute_revision'),
+    description:
+      'Recompute, as new captures, derived data whose input capture was superseded (of one revised week/tier, or all stale)',
+    domain: OTC_DOMAIN,
+    params: [
+      { ...P.week, description: 'The revised week (a Friday); with tier, only what its revision touches' },
+      { ...P.tier, description: 'The revised tier; alone, everything stale of that tier' },
+    ],
+    stages: [recomputeStage],
+    summarize: (s) => summarizeRecompute(s),
+    examples: [
+      'spine run finra.otc_transparency.recompute_revision --week 2025-12-12 --tier OTC',
+      'spine run finra.otc_transparency.recompute_revision            # everything stale',
+    ],
+  },
   syncPipeline,
 ];
 

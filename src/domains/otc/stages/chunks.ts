@@ -95,6 +95,7 @@ export async function writeChunked<T>(
 /**
  * Delete-and-insert of one capture's rows in one table (domain-spec §12, L3 idempotency), with lineage
  * appended to every row and the capture's staged/published state deciding the transaction shape.
+ * `alongside` runs in the (fenced) transaction that clears the rows, e.g. to record the dataset's inputs.
  */
 export async function replaceCaptureRows<T>(
   ctx: StageContext,
@@ -103,6 +104,7 @@ export async function replaceCaptureRows<T>(
   columns: readonly string[],
   rows: readonly T[],
   values: (row: T) => unknown[],
+  alongside?: () => void,
 ): Promise<void> {
   const insert = new LineageInsert(
     ctx.db,
@@ -115,7 +117,10 @@ export async function replaceCaptureRows<T>(
   await writeChunked(
     ctx,
     capture.status === 'staged',
-    () => clearCapture(ctx.db, table, capture.capture_id),
+    () => {
+      clearCapture(ctx.db, table, capture.capture_id);
+      alongside?.();
+    },
     rows,
     (r) => insert.insert(values(r)),
   );

@@ -6,3 +6,4 @@ export { qualityGateAndPublishStage } from './publish.js';
 export { rollingStage } from './rolling.js';
 export { symbolVenueCalcsStage } from './symbol-venue-calcs.js';
 export { venueShareStage } from './venue-share.js';
+export { recomputeRevisionStage } from '../revisions/recompute.js';

@@ -1,4 +1,5 @@
 import type { StageOutcome } from '../../../contracts/execution.js';
+import type { Capture } from '../../../core/captures/capture-registry.js';
 import { formatUtc } from '../../../core/clock.js';
 import { logStep } from '../../../core/logging/span.js';
 import type { StageContext } from '../../../core/pipeline/types.js';
@@ -8,6 +9,8 @@ import { clearCapture } from '../repository/derived.js';
 import { writeQuality } from '../repository/quality.js';
 import { hhiStats, insertSymbolHhi, insertSymbolVenueShares, insertTierVolumeShares } from '../repository/set-based.js';
 import type { CaptureScope } from '../repository/set-based.js';
+import { recordDerivedInputs } from '../revisions/inputs.js';
+import type { DerivedInput } from '../revisions/inputs.js';
 import { TIERS } from '../tiers.js';
 import type { Tier } from '../tiers.js';
 import { inCapture } from './chunks.js';
@@ -16,12 +19,25 @@ import { inputCapture, lineageOf, otcCaptures, partitionFrom } from './otc-stage
 const T = OTC_TABLES;
 const WRITTEN = [T.symbolVenueShare, T.hhi, T.tierVolumeShare] as const;
 
+/** The captures tier_volume_share reads besides its own: every other tier's latest published capture of the week. */
+export function crossTierInputs(ctx: Pick<StageContext, 'db' | 'clock'>, capture: Capture): DerivedInput[] {
+  const captures = otcCaptures(ctx);
+  const out: DerivedInput[] = [];
+  for (const other of TIERS) {
+    if (other === capture.tier) continue;
+    const c = captures.latestPublished(OTC_DOMAIN, capture.week_ending, other);
+    if (c) out.push({ capture_id: c.capture_id, week_ending: capture.week_ending, tier: other });
+  }
+  return out;
+}
+
 /**
  * Per-symbol venue analytics (domain-spec §10.3; the definitions are `weeklySymbolVenueShare`,
  * `weeklySymbolVenueHhi` and `weeklySymbolTierVolumeShare`), each one INSERT … SELECT inside SQLite:
  * venue share with a window SUM over the symbol, HHI grouped from the share rows, tier share from the
  * HHI rows' symbol totals plus every other tier's latest published capture of the week (fixing the
- * reference, where one capture per tier made every share 1.0). weekly_symbol_venue_volume is a view over
+ * reference, where one capture per tier made every share 1.0); those captures are recorded in
+ * core_derived_inputs in the same transaction. weekly_symbol_venue_volume is a view over
  * venue_volume (migration 060), so nothing is written for it. calc_name/calc_version come from the
  * tables' defaults.
  */
@@ -30,13 +46,9 @@ export async function symbolVenueCalcsStage(ctx: StageContext): Promise<StageOut
   const capture = inputCapture(ctx, partition, 'normalized data');
   const tier = capture.tier as Tier;
   const captures = otcCaptures(ctx);
-  const others: string[] = [];
-  for (const other of TIERS) {
-    if (other === tier) continue;
-    const c = captures.latestPublished(OTC_DOMAIN, capture.week_ending, other);
-    if (c) others.push(c.capture_id);
-  }
-  const inputs = [capture.capture_id, ...others].join(',');
+  const others = crossTierInputs(ctx, capture);
+  const otherIds = others.map((o) => o.capture_id);
+  const inputs = [capture.capture_id, ...otherIds].join(',');
   const scope: CaptureScope = {
     weekEnding: capture.week_ending,
     tier,
@@ -50,7 +62,8 @@ export async function symbolVenueCalcsStage(ctx: StageContext): Promise<StageOut
     written.share = insertSymbolVenueShares(ctx.db, scope);
     yield;
     written.hhi = insertSymbolHhi(ctx.db, scope);
-    written.tier = insertTierVolumeShares(ctx.db, scope, others, inputs);
+    written.tier = insertTierVolumeShares(ctx.db, scope, otherIds, inputs);
+    recordDerivedInputs(ctx.db, capture.capture_id, T.tierVolumeShare, others, scope.now);
   }
   await logStep(ctx.log, 'calcs.compute_write', async (span) => {
     await inCapture(ctx, capture.status === 'staged', work);
