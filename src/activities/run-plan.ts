@@ -17,7 +17,8 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
  * The workflow input for a recorded execution: its stages with the retry policy core computes for each
  * (the same `retryPolicyFor` the sync backend uses), so both backends retry alike. Used by the client
  * for top-level runs and by the `prepareChildren` activity for fan-out children.
- * `SPINE_CHILD_CONCURRENCY` (default 4) and `SPINE_HEARTBEAT_TIMEOUT_MS` (default 30 s) tune it.
+ * `SPINE_CHILD_CONCURRENCY` (default 4; never above the pipeline's `maxChildConcurrency`) and
+ * `SPINE_HEARTBEAT_TIMEOUT_MS` (default 30 s) tune it.
  */
 export function planRun(
   def: PipelineDefinition,
@@ -31,7 +32,10 @@ export function planRun(
     params: execution.params as Record<string, string | number | boolean>,
     batchId: execution.batchId ?? execution.id,
     ...(execution.parentExecutionId ? { parentExecutionId: execution.parentExecutionId } : {}),
-    childConcurrency: positiveInt(env, 'SPINE_CHILD_CONCURRENCY', DEFAULT_CHILD_CONCURRENCY),
+    childConcurrency: Math.min(
+      positiveInt(env, 'SPINE_CHILD_CONCURRENCY', DEFAULT_CHILD_CONCURRENCY),
+      def.maxChildConcurrency ?? Number.MAX_SAFE_INTEGER,
+    ),
     heartbeatTimeoutMs: heartbeatTimeoutFrom(env),
   };
 }

@@ -16,11 +16,50 @@ export interface SpineSchedule {
   readonly cron: string;
   /** A run missed while the server was down is still started within this window (then skipped). */
   readonly catchupWindow: string;
+  /** Each start is delayed by a random 0..jitter (Temporal duration, e.g. `20m`), to spread load. */
+  readonly jitter?: string;
+  /** Stop firing after a failed run until someone unpauses (default true). */
+  readonly pauseOnFailure?: boolean;
+}
+
+/** The sync schedules' tiers, ids and default minutes past the hour (staggered so they never start together). */
+const SYNC_TIERS = [
+  { tier: 'NMS_TIER_1', id: 'sync-tier1', minute: 0 },
+  { tier: 'NMS_TIER_2', id: 'sync-tier2', minute: 20 },
+  { tier: 'OTC', id: 'sync-otc', minute: 40 },
+] as const;
+
+/**
+ * One sync schedule per tier (docs/autopilot.md "Schedules"): daily at 06:00/06:20/06:40 UTC, each start
+ * jittered by up to 15 minutes, overlap SKIP (a sync still running makes the next start a no-op; one run
+ * per partition guards the rest), catch-up window one day, and NOT paused on failure: a FINRA outage fails
+ * that run (SOURCE_UNAVAILABLE, shown by `spine status`) and the next day's run tries again.
+ * `SPINE_SYNC_CRON` replaces the cron of all three (e.g. `@every 1h`), `SPINE_SYNC_JITTER` the jitter
+ * (`0s` for none), `SPINE_SYNC_LOOKBACK_WEEKS` adds lookback_weeks to the runs' params.
+ */
+function syncSchedules(prefix: string, env: NodeJS.ProcessEnv): SpineSchedule[] {
+  const lookback = env['SPINE_SYNC_LOOKBACK_WEEKS'];
+  if (lookback !== undefined && !/^[1-9]\d*$/.test(lookback))
+    throw new SpineError(
+      ErrorCodes.INVALID_PARAMS,
+      `SPINE_SYNC_LOOKBACK_WEEKS must be a positive integer, got '${lookback}'`,
+    );
+  return SYNC_TIERS.map((t) => ({
+    scheduleId: `${prefix}-${t.id}`,
+    description: `Daily FINRA Query API sync of ${t.tier}: new due weeks, and revisions of the recent ones`,
+    pipeline: 'finra.otc_transparency.sync',
+    params: { tier: t.tier, ...(lookback === undefined ? {} : { lookback_weeks: Number(lookback) }) },
+    cron: env['SPINE_SYNC_CRON'] ?? `${t.minute} 6 * * *`,
+    catchupWindow: '1 day',
+    jitter: env['SPINE_SYNC_JITTER'] ?? '15m',
+    pauseOnFailure: false,
+  }));
 }
 
 /**
- * The schedules Market Spine runs: weekly `captures.gc` (Sunday 03:00 UTC, keep 3). `SPINE_GC_CRON` and
- * `SPINE_GC_KEEP` change them; `spine schedules ensure` applies a change to the existing schedule.
+ * The schedules Market Spine runs: weekly `captures.gc` (Sunday 03:00 UTC, keep 3) and one daily sync per
+ * tier (`syncSchedules`). `SPINE_GC_CRON` and `SPINE_GC_KEEP` change gc; `spine schedules ensure` applies
+ * a change to the existing schedule.
  * `SPINE_SCHEDULE_PREFIX` (default `spine`) names them, so tests against a shared server keep apart.
  */
 export function desiredSchedules(env: NodeJS.ProcessEnv = process.env): SpineSchedule[] {
@@ -30,15 +69,17 @@ export function desiredSchedules(env: NodeJS.ProcessEnv = process.env): SpineSch
       ErrorCodes.INVALID_PARAMS,
       `SPINE_GC_KEEP must be a positive integer, got '${env['SPINE_GC_KEEP']}'`,
     );
+  const prefix = env['SPINE_SCHEDULE_PREFIX'] ?? 'spine';
   return [
     {
-      scheduleId: `${env['SPINE_SCHEDULE_PREFIX'] ?? 'spine'}-captures-gc`,
+      scheduleId: `${prefix}-captures-gc`,
       description: 'Weekly capture gc: keep the newest published captures per (week, tier), prune old history',
       pipeline: 'captures.gc',
       params: { keep },
       cron: env['SPINE_GC_CRON'] ?? '0 3 * * 0',
       catchupWindow: '1 day',
     },
+    ...syncSchedules(prefix, env),
   ];
 }
 
@@ -56,7 +97,7 @@ function scheduleOptions(
   const input: ScheduledRunInput = { scheduleId: s.scheduleId, pipeline: s.pipeline, params: s.params };
   return {
     specHash,
-    spec: { cronExpressions: [s.cron], timezone: 'UTC' },
+    spec: { cronExpressions: [s.cron], timezone: 'UTC', ...(s.jitter === undefined ? {} : { jitter: s.jitter }) },
     action: {
       type: 'startWorkflow',
       workflowType: SCHEDULED_RUN_WORKFLOW,
@@ -65,7 +106,11 @@ function scheduleOptions(
       memo: { specHash, description: s.description },
       typedSearchAttributes: [{ key: SpinePipeline, value: s.pipeline }],
     },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: s.catchupWindow, pauseOnFailure: true },
+    policies: {
+      overlap: ScheduleOverlapPolicy.SKIP,
+      catchupWindow: s.catchupWindow,
+      pauseOnFailure: s.pauseOnFailure ?? true,
+    },
   };
 }
 
@@ -112,7 +157,10 @@ export interface ScheduleStatus {
   readonly scheduleId: string;
   readonly exists: boolean;
   readonly pipeline: string;
+  readonly params: ScheduledRunInput['params'];
   readonly cron: string;
+  readonly jitter: string | null;
+  readonly pauseOnFailure: boolean;
   readonly paused: boolean | null;
   readonly note: string | null;
   readonly nextRuns: readonly string[];
@@ -127,7 +175,14 @@ export async function describeSchedules(
 ): Promise<ScheduleStatus[]> {
   const out: ScheduleStatus[] = [];
   for (const s of schedules) {
-    const base = { scheduleId: s.scheduleId, pipeline: s.pipeline, cron: s.cron };
+    const base = {
+      scheduleId: s.scheduleId,
+      pipeline: s.pipeline,
+      params: s.params,
+      cron: s.cron,
+      jitter: s.jitter ?? null,
+      pauseOnFailure: s.pauseOnFailure ?? true,
+    };
     try {
       const d = await client.schedule.getHandle(s.scheduleId).describe();
       out.push({

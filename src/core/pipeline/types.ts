@@ -60,5 +60,10 @@ export interface PipelineDefinition {
   /** Pulls the user-facing result summary out of the final state. */
   readonly summarize?: (state: PipelineState) => PipelineState;
   readonly retryPolicy?: Partial<RetryPolicySpec>;
+  /**
+   * Fan-out children run at most this many at a time on Temporal (the sync backend runs them one by one),
+   * e.g. 1 for children that must publish in order.
+   */
+  readonly maxChildConcurrency?: number;
   readonly examples?: readonly string[];
 }

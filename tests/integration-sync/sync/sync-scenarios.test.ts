@@ -44,11 +44,12 @@ interface Week {
 const weeksOf = (e: ExecutionRecord): Week[] => (e.result?.['weeks'] ?? []) as unknown as Week[];
 const outcomes = (e: ExecutionRecord): string[] => weeksOf(e).map((w) => `${w.tier} ${w.week_ending} ${w.outcome}`);
 
+/** Published captures made from the API (a recompute capture, base_capture_id set, carries another's rows). */
 function captures(): { week_ending: string; tier: string; capture_id: string; source_last_update_date: string }[] {
   return spine.db
     .prepare(
       `SELECT week_ending, tier, capture_id, source_last_update_date FROM core_captures
-       WHERE status = 'published' ORDER BY tier, week_ending, captured_at`,
+       WHERE status = 'published' AND base_capture_id IS NULL ORDER BY tier, week_ending, captured_at`,
     )
     .all() as { week_ending: string; tier: string; capture_id: string; source_last_update_date: string }[];
 }
@@ -138,6 +139,17 @@ describe('spine sync against the fake FINRA API', () => {
       .get(before?.capture_id) as { s: number };
     expect((stored[0] as { shares: number }).shares - old.s).toBe(1000);
 
+    // The publication alone triggered the revision-aware recompute: the next week's rolling window
+    // (2026-01-02) got a recompute capture on the same source rows.
+    const of0102 = captures().find((c) => c.week_ending === '2026-01-02');
+    const recomputed = spine.db
+      .prepare(
+        `SELECT base_capture_id AS base FROM core_captures WHERE base_capture_id IS NOT NULL AND status = 'published'`,
+      )
+      .all();
+    expect(recomputed).toEqual([{ base: of0102?.capture_id }]);
+
+    // The recompute capture keeps its base's content hash, so the next check finds nothing new.
     const again = await runPipeline(spine, SYNC, { tier: 'otc', as_of: '2026-02-03', lookback_weeks: 3 });
     expect(outcomes(again)).toEqual([
       'OTC 2025-12-19 unchanged',

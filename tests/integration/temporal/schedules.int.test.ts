@@ -14,6 +14,11 @@ describe('spine schedules', () => {
     const worker = await stack.startWorker();
     const prefix = `t${randomUUID().slice(0, 8)}`;
     const scheduleId = `${prefix}-captures-gc`;
+    const syncIds = ['sync-tier1', 'sync-tier2', 'sync-otc'].map((t) => `${prefix}-${t}`);
+    const all = (outcome: string, gc = outcome) => [
+      { scheduleId, outcome: gc },
+      ...syncIds.map((id) => ({ scheduleId: id, outcome })),
+    ];
     const cli = (args: string[], env: Record<string, string> = {}) =>
       runSpine([...args, '--json'], {
         dbPath: stack.dbPath,
@@ -30,8 +35,8 @@ describe('spine schedules', () => {
     const list = async (): Promise<ScheduleStatus> =>
       (await cli(['schedules', 'list'])).json<{ schedules: ScheduleStatus[] }>().schedules[0] as ScheduleStatus;
     try {
-      expect(await ensure()).toEqual([{ scheduleId, outcome: 'created' }]);
-      expect(await ensure()).toEqual([{ scheduleId, outcome: 'unchanged' }]);
+      expect(await ensure()).toEqual(all('created'));
+      expect(await ensure()).toEqual(all('unchanged'));
       expect(await list()).toMatchObject({
         scheduleId,
         exists: true,
@@ -43,9 +48,9 @@ describe('spine schedules', () => {
       expect((await list()).nextRuns[0]).toMatch(/T03:00:00\.000Z$/);
 
       expect((await cli(['schedules', 'pause', '--note', 'maintenance'])).code).toBe(0);
-      expect(await ensure({ SPINE_GC_KEEP: '5' })).toEqual([{ scheduleId, outcome: 'updated' }]);
+      expect(await ensure({ SPINE_GC_KEEP: '5' })).toEqual(all('unchanged', 'updated'));
       expect(await list()).toMatchObject({ paused: true, note: 'maintenance', upToDate: false });
-      expect(await ensure({ SPINE_GC_KEEP: '5' })).toEqual([{ scheduleId, outcome: 'unchanged' }]);
+      expect(await ensure({ SPINE_GC_KEEP: '5' })).toEqual(all('unchanged'));
       expect((await cli(['schedules', 'unpause'])).code).toBe(0);
 
       expect((await cli(['schedules', 'trigger'])).code).toBe(0);
@@ -65,6 +70,7 @@ describe('spine schedules', () => {
       expect(missing.code).toBe(2);
     } finally {
       await cli(['schedules', 'delete']);
+      for (const id of syncIds) await cli(['schedules', 'delete', id]);
       await worker.stop();
       stack.cleanup();
     }
@@ -103,6 +109,10 @@ describe('spine schedules', () => {
       const changed = await cli(['schedules', 'ensure'], { SPINE_GC_CRON: '@every 2s' });
       expect(changed.json<{ schedules: EnsureResult[] }>().schedules).toEqual([
         { scheduleId: `${prefix}-captures-gc`, outcome: 'updated' },
+        ...['sync-tier1', 'sync-tier2', 'sync-otc'].map((t) => ({
+          scheduleId: `${prefix}-${t}`,
+          outcome: 'unchanged',
+        })),
       ]);
       const handle = temporal().client.schedule.getHandle(`${prefix}-captures-gc`);
       expect((await handle.describe()).state.paused).toBe(true);
@@ -117,6 +127,7 @@ describe('spine schedules', () => {
       expect((await handle.describe()).info.recentActions.length).toBeGreaterThan(0);
     } finally {
       await cli(['schedules', 'delete']);
+      for (const t of ['sync-tier1', 'sync-tier2', 'sync-otc']) await cli(['schedules', 'delete', `${prefix}-${t}`]);
       await worker.stop();
       stack.cleanup();
     }

@@ -19,7 +19,14 @@ export default class SchedulesList extends SpineCommand<{ schedules: ScheduleSta
       renderTable(schedules, [
         { header: 'Schedule', get: (s) => s.scheduleId },
         { header: 'Pipeline', get: (s) => s.pipeline },
-        { header: 'Cron (UTC)', get: (s) => s.cron },
+        {
+          header: 'Params',
+          get: (s) =>
+            Object.entries(s.params)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' '),
+        },
+        { header: 'Cron (UTC)', get: (s) => `${s.cron}${s.jitter ? ` +0..${s.jitter}` : ''}` },
         {
           header: 'State',
           get: (s) =>

@@ -3,7 +3,10 @@ import { SpineCommand } from '../../base-command.js';
 
 export default class SchedulesTrigger extends SpineCommand<{ scheduleId: string; action: 'trigger' }> {
   static override description = "Start a schedule's action now (overlap rules apply)";
-  static override examples = ['<%= config.bin %> schedules trigger spine-captures-gc'];
+  static override examples = [
+    '<%= config.bin %> schedules trigger spine-captures-gc',
+    '<%= config.bin %> schedules trigger spine-sync-otc   # sync OTC now',
+  ];
   static override args = { id: Args.string({ description: 'Schedule id (default: the captures.gc schedule)' }) };
 
   async run(): Promise<{ scheduleId: string; action: 'trigger' }> {

@@ -52,6 +52,9 @@ export const syncPipeline: PipelineDefinition = {
     if (p['from_week'] !== undefined && p['as_of'] !== undefined && String(p['from_week']) > String(p['as_of']))
       throw new BadParamsError([], { from_week: 'must not be after as_of' });
   },
+  // Week runs publish oldest first, one at a time, as on the sync backend: a week's quality checks and
+  // rolling window read the weeks before it, so the order must not depend on the backend.
+  maxChildConcurrency: 1,
   logicalKey: (p) => `sync:${typeof p['tier'] === 'string' ? p['tier'] : 'ALL'}`,
   summarize: (s) => ({
     as_of: s['as_of'] ?? null,

@@ -22,6 +22,7 @@ import type { Tier } from '../tiers.js';
 import { compareWithLatest } from './compare.js';
 import { fetchWeekForCompare } from './fetch-week.js';
 import type { WeekFetch } from './fetch-week.js';
+import { latestDueWeekAt } from './due-weeks.js';
 import { planTier } from './plan.js';
 import type { PlannedWeek, TierPlan } from './plan.js';
 import { settleChanged } from './settle.js';
@@ -63,17 +64,25 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
 const key = (tier: string, week: string): string => `${tier}:${week}`;
 
 export async function syncCheckStage(ctx: StageContext, round: 'check' | 'recheck'): Promise<StageOutcome> {
-  const today = (ctx.params['as_of'] as string | undefined) ?? todayUtc(ctx.clock);
-  const plans: TierPlan[] = tiersOf(ctx.params).map((tier) =>
-    planTier({
+  const asOf = ctx.params['as_of'] as string | undefined;
+  const today = asOf ?? todayUtc(ctx.clock);
+  // as_of means "during that day": a week due that day is due.
+  const now = asOf === undefined ? ctx.clock.now() : new Date(`${asOf}T23:59:59.999Z`);
+  const plans: TierPlan[] = tiersOf(ctx.params).flatMap((tier) => {
+    const latestDue = latestDueWeekAt(ctx.db, tier, now);
+    if (latestDue === null) {
+      ctx.log.warn('sync.tier_disabled', { tier, reason: 'no enabled row in core_expected_schedules' });
+      return [];
+    }
+    return planTier({
       tier,
-      today,
+      latestDue,
       fromWeek: ctx.params['from_week'] as string | undefined,
       lookbackWeeks: (ctx.params['lookback_weeks'] as number | undefined) ?? DEFAULT_LOOKBACK_WEEKS,
       revisionWindow: revisionWindowOf(ctx.params),
       captured: capturedWeeks(ctx, tier),
-    }),
-  );
+    });
+  });
   const checks = new SourceChecks(ctx.db);
   // The first round's week runs are settled before this round fans out its own (state.children is replaced).
   if (round === 'recheck') settleChanged(checks, ctx.execution.executionId, ctx.state);
@@ -144,7 +153,11 @@ export async function syncCheckStage(ctx: StageContext, round: 'check' | 'rechec
     );
   }
 
-  const changed = checks.ofExecution(ctx.execution.executionId).filter((c) => c.outcome === 'changed');
+  // Oldest week first (per tier): a week's quality checks and rolling window read the weeks before it.
+  const changed = checks
+    .ofExecution(ctx.execution.executionId)
+    .filter((c) => c.outcome === 'changed')
+    .sort((a, b) => a.tier.localeCompare(b.tier) || a.week_ending.localeCompare(b.week_ending));
   const children: ChildRequest[] = changed.map((c) => ({
     pipeline: `${OTC_DOMAIN}.week`,
     label: key(c.tier, c.week_ending),

@@ -9,7 +9,6 @@
  */
 import { previousWeek, weekRange } from '../../../core/week-ending.js';
 import type { Tier } from '../tiers.js';
-import { latestDueWeek } from './due-weeks.js';
 
 export type PlannedReason = 'absent' | 'revision_window';
 
@@ -31,8 +30,8 @@ export interface TierPlan {
 
 export interface PlanInput {
   readonly tier: Tier;
-  /** Today, UTC (`YYYY-MM-DD`). */
-  readonly today: string;
+  /** The newest due week of the tier (the publication calendar's answer). */
+  readonly latestDue: string;
   readonly fromWeek?: string | undefined;
   readonly lookbackWeeks: number;
   readonly revisionWindow: number;
@@ -41,7 +40,7 @@ export interface PlanInput {
 }
 
 export function planTier(input: PlanInput): TierPlan {
-  const latestDue = latestDueWeek(input.tier, input.today);
+  const latestDue = input.latestDue;
   const from = input.fromWeek ?? previousWeek(latestDue, input.lookbackWeeks - 1);
   const windowStart = input.revisionWindow > 0 ? previousWeek(latestDue, input.revisionWindow - 1) : null;
   const weeks: PlannedWeek[] = [];
