@@ -58,11 +58,13 @@ export const MUTATION_MODULES = {
   },
   'core-captures': {
     mutate: ['src/core/captures/**/*.ts'],
+    // The CLI-and-pipeline tests of tests/integration-sync/captures cost a minute or more a mutant here;
+    // these in-process tests hold the registry, gc and capture-id resolution on real SQLite files.
     tests: [
       'tests/unit/core/capture-registry.test.ts',
+      'tests/unit/core/gc-plan.test.ts',
       'tests/unit/core/id-prefix.test.ts',
       'tests/unit/core/leases-and-fencing.test.ts',
-      'tests/integration-sync/captures/*.test.ts',
     ],
   },
   activities: {
