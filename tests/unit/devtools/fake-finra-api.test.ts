@@ -66,9 +66,9 @@ describe('fake FINRA Query API', () => {
       compareFilters: [{ fieldName: 'summaryTypeCode', fieldValue: 'ATS_W_SMBL_FIRM', compareType: 'EQUAL' }],
     });
     expect((await post(ats)).json).toEqual([]);
-    expect((await post(body({ domainFilters: [{ fieldName: 'tierIdentifier', values: ['T1'] }] }))).json).toHaveLength(
-      7,
-    );
+    const t1 = { domainFilters: [{ fieldName: 'tierIdentifier', values: ['T1'] }] };
+    expect((await post(body(t1))).json).toEqual([]);
+    expect((await post({ ...body(t1), compareFilters: ats.compareFilters })).json).toHaveLength(7);
   });
 
   it('publishes a week on its due day by its clock, withholds on demand, and answers outages first', async () => {
