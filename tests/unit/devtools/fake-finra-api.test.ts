@@ -30,7 +30,7 @@ async function post(payload: unknown, path = '/data/group/otcMarket/name/weeklyS
     headers: { 'Content-Type': 'application/json' },
     ...(method === 'POST' ? { body: JSON.stringify(payload) } : {}),
   });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), json: (await res.json()) as unknown };
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), json: (await res.json()) };
 }
 
 describe('fake FINRA Query API', () => {
