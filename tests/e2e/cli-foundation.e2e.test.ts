@@ -153,6 +153,7 @@ describe('spine CLI foundation (built binary)', () => {
       ['finra.otc_transparency.ingest_week', ['ingest']],
       ['finra.otc_transparency.normalize_week', ['normalize']],
       ['finra.otc_transparency.recompute_revision', ['recompute']],
+      ['finra.otc_transparency.sync', ['check', 'recheck', 'report']],
       [
         'finra.otc_transparency.week',
         ['ingest', 'normalize', 'aggregate', 'venue_share', 'symbol_venue_calcs', 'rolling', 'publish', 'recompute'],
@@ -160,7 +161,7 @@ describe('spine CLI foundation (built binary)', () => {
       ['reference.exchange_calendar.compute_trading_days', ['compute']],
       ['reference.exchange_calendar.ingest_year', ['ingest']],
     ]);
-    expect(out.count).toBe(13);
+    expect(out.count).toBe(14);
     expect(out.pipelines.every((p) => p.description.length > 0)).toBe(true);
   });
 

@@ -22,17 +22,24 @@ import {
   shellWords,
 } from '../helpers/documented-examples.js';
 import type { DocExample } from '../helpers/documented-examples.js';
+import { startFakeFinraProcess } from '../helpers/fake-finra.js';
 import { BIN, cliEnv, REPO_ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp-db.js';
 
 const dir = tempDir('spine-examples-');
 const dbPath = dir.join('spine.db');
 const outputs: string[] = [];
+// `spine sync` examples talk to the fake FINRA Query API (scripts/fake-finra-api.mjs, its own process since
+// runCli blocks this one), never to api.finra.org: real weekly rows, 200 per week, by the real clock.
+const finra = await startFakeFinraProcess(['--rows', '200']);
 
-afterAll(() => dir.cleanup());
+afterAll(async () => {
+  await finra.stop();
+  dir.cleanup();
+});
 
 function spine(argv: readonly string[], env: Record<string, string> = {}) {
-  const res = runCli(argv, { dbPath, env, timeoutMs: 120_000 });
+  const res = runCli(argv, { dbPath, env: { SPINE_FINRA_API_URL: finra.url, ...env }, timeoutMs: 120_000 });
   outputs.push(res.stdout);
   return res;
 }

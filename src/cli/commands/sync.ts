@@ -20,7 +20,7 @@ $SPINE_FINRA_API_URL points at another API (e.g. node scripts/fake-finra-api.mjs
 not be settled (SOURCE_UNAVAILABLE when the API stayed unavailable after the retries).`;
   static override examples = [
     '<%= config.bin %> sync',
-    '<%= config.bin %> sync --tier otc --from 2025-01-03 --concurrency 2',
+    '<%= config.bin %> sync --tier otc --lookback 4 --revision-window 2 --concurrency 2',
     '<%= config.bin %> sync --tier tier1 --revision-window 8 --json',
     '<%= config.bin %> sync --async --wait   # on the Temporal worker (spine dev up)',
   ];

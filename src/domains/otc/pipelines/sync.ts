@@ -63,9 +63,8 @@ export const syncPipeline: PipelineDefinition = {
     weeks: s['weeks'] ?? [],
   }),
   examples: [
-    'spine sync',
-    'spine sync --tier otc --from 2025-01-03',
-    'spine run finra.otc_transparency.sync tier=tier1 revision_window=8',
+    'spine run finra.otc_transparency.sync tier=otc lookback_weeks=2',
+    'spine run finra.otc_transparency.sync tier=tier2 revision_window=8 concurrency=2',
   ],
   stages: [
     {
