@@ -120,6 +120,12 @@ export class CaptureRegistry {
     this.#db.prepare('UPDATE core_captures SET content_hash = ? WHERE capture_id = ?').run(hash, captureId);
   }
 
+  /** The capture whose source rows `captureId` holds: itself, or the base of a recompute capture. */
+  #sourceOf(captureId: string | null): string | null {
+    if (captureId === null) return null;
+    return this.get(captureId)?.base_capture_id ?? captureId;
+  }
+
   /**
    * Publishes a staged capture. With `replace`, the partition's current latest capture is superseded and
    * its rows deleted in the same transaction, so readers never see both or neither. `fence` (the
@@ -145,7 +151,12 @@ export class CaptureRegistry {
         if (!c) throw new Error(`Capture ${captureId} not found`);
         if (c.status !== 'staged') throw new Error(`Capture ${captureId} is ${c.status}, not staged`);
         const latest = this.latestPublished(c.domain, c.week_ending, c.tier);
-        const moved = options.expectLatest !== undefined && (latest?.capture_id ?? null) !== options.expectLatest;
+        // Compared by source rows: a recompute capture (base_capture_id) published meanwhile carries the
+        // same source rows as the capture it follows, so it does not count as "moved" (a sync that found W
+        // and W+1 revised would otherwise lose W+1's revision to W's recompute of W+1).
+        const moved =
+          options.expectLatest !== undefined &&
+          this.#sourceOf(latest?.capture_id ?? null) !== this.#sourceOf(options.expectLatest);
         if ((options.onlyIfFirst && !options.replace && latest) || (moved && latest)) {
           this.deleteRows(c.domain, captureId);
           this.#db.prepare(`DELETE FROM core_captures WHERE capture_id = ?`).run(captureId);

@@ -159,6 +159,38 @@ describe('spine sync against the fake FINRA API', () => {
     expect(captures()).toHaveLength(4);
   }, 60_000);
 
+  it('publishes both revisions when one sync finds a week and the week after it revised', async () => {
+    await runPipeline(spine, SYNC, { tier: 'otc', as_of: '2026-02-02', lookback_weeks: 3 });
+    fake.api.revise('OTC', '2025-12-26', '2026-02-03');
+    fake.api.revise('OTC', '2026-01-02', '2026-02-03');
+
+    // 2025-12-26 is published first; its recompute makes a capture of 2026-01-02 on the old source rows
+    // before 2026-01-02's own revision publishes. That must not read as "another run published".
+    const run = await runPipeline(spine, SYNC, { tier: 'otc', as_of: '2026-02-03', lookback_weeks: 3 });
+
+    expect(run.status).toBe('completed');
+    expect(outcomes(run)).toEqual(['OTC 2025-12-19 unchanged', 'OTC 2025-12-26 published', 'OTC 2026-01-02 published']);
+    const latest = spine.db
+      .prepare(
+        `SELECT week_ending, source_last_update_date AS lud, base_capture_id AS base FROM core_captures c
+         WHERE status = 'published' AND captured_at = (SELECT MAX(captured_at) FROM core_captures l
+           WHERE l.status = 'published' AND l.week_ending = c.week_ending AND l.tier = c.tier)
+         ORDER BY week_ending`,
+      )
+      .all();
+    expect(latest).toEqual([
+      { week_ending: '2025-12-19', lud: '2025-12-22', base: null },
+      { week_ending: '2025-12-26', lud: '2026-02-03', base: null },
+      { week_ending: '2026-01-02', lud: '2026-02-03', base: null },
+    ]);
+    const next = await runPipeline(spine, SYNC, { tier: 'otc', as_of: '2026-02-03', lookback_weeks: 3 });
+    expect(outcomes(next)).toEqual([
+      'OTC 2025-12-19 unchanged',
+      'OTC 2025-12-26 unchanged',
+      'OTC 2026-01-02 unchanged',
+    ]);
+  }, 60_000);
+
   it('a withheld week is not fetched as data and stays absent until the fake releases it', async () => {
     fake.api.withhold('OTC', '2025-12-26');
     const run = await runPipeline(spine, SYNC, { tier: 'otc', as_of: '2026-02-02', lookback_weeks: 3 });
