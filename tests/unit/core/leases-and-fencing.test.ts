@@ -130,8 +130,8 @@ describe('lease details', () => {
     const start = processStartTime(process.pid);
     expect(start).toMatch(/^\d+$/);
     // Field 22 of /proc/<pid>/stat, in clock ticks (100 a second) since boot: this process started
-    // `process.uptime()` seconds ago, so within a few seconds of that.
-    expect(Number(start) / 100).toBeCloseTo(uptime() - process.uptime(), -1);
+    // `process.uptime()` seconds ago, so within a minute of that (a loaded machine delays node's own clock).
+    expect(Number(start) / 100).toBeCloseTo(uptime() - process.uptime(), -2);
     expect(currentOwner()).toEqual({ host: hostname(), pid: process.pid, boot: start, kind: 'cli' });
     expect(currentOwner('worker', 'w-1')).toEqual({
       host: hostname(),
