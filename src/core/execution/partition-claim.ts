@@ -68,13 +68,13 @@ export function claimPartition(
 }
 
 /** Closes an execution whose owner is gone, naming who took the partition over. */
-export function abandon(store: ExecutionStore, events: EventWriter, e: ExecutionRecord, takenOverBy?: string): void {
+function abandon(store: ExecutionStore, events: EventWriter, e: ExecutionRecord, takenOverBy: string): void {
   const owner = e.owner ? `${e.owner.kind} pid ${e.owner.pid} on ${e.owner.host}` : 'no recorded owner';
-  const message = `Abandoned: its owner (${owner}) stopped renewing the lease${takenOverBy ? `; taken over by ${takenOverBy}` : ''}`;
+  const message = `Abandoned: its owner (${owner}) stopped renewing the lease; taken over by ${takenOverBy}`;
   events.write(e.id, {
     type: 'failed',
     error: { type: 'ABANDONED', message },
-    payload: { abandoned: true, ...(takenOverBy ? { taken_over_by: takenOverBy } : {}) },
+    payload: { abandoned: true, taken_over_by: takenOverBy },
   });
   store.finish(e.id, 'failed', { errorCode: 'ABANDONED', errorMessage: message });
 }

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CaptureRegistry } from '../../../src/core/captures/capture-registry.js';
 import type { NewCapture } from '../../../src/core/captures/capture-registry.js';
+import { listCaptures } from '../../../src/core/captures/capture-queries.js';
 import { fixedClock } from '../../../src/core/clock.js';
 import type { Db } from '../../../src/core/db/open-database.js';
 import { openTempDb, tempDir } from '../../helpers/tmp-db.js';
@@ -54,6 +55,7 @@ const rejectsOf = (captureId: string): number =>
 describe('CaptureRegistry', () => {
   it('stages a capture with every field and the clock time, and keeps row counts, clock 2 and the hash', () => {
     stage('c1', { contentHash: 'h0' });
+    expect(registry.get('c1')?.content_hash).toBe('h0');
     registry.setRowCount('c1', 'otc_venue_volume', 12);
     registry.setRowCount('c1', 'core_rejects', 3);
     registry.setSourceLastUpdateDate('c1', '2025-12-16');
@@ -209,5 +211,18 @@ describe('CaptureRegistry', () => {
     expect([registry.get('c3')?.status, registry.get('c4')?.status]).toEqual(['published', 'staged']);
     expect(rejectsOf('c1')).toBe(0);
     expect(registry.discardStagedOf('e')).toEqual([]);
+  });
+
+  it('lists captures newest first, flagging only the latest published one of its partition', () => {
+    stage('c1');
+    registry.publish('c1', { qualityStatus: 'PASS' });
+    stage('c2');
+    registry.publish('c2', { qualityStatus: 'PASS' });
+    stage('c3');
+    expect(listCaptures(db, { domain: 'd' }).map((c) => [c.capture_id, c.status, c.is_latest])).toEqual([
+      ['c3', 'staged', false],
+      ['c2', 'published', true],
+      ['c1', 'published', false],
+    ]);
   });
 });

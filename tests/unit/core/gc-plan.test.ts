@@ -194,6 +194,24 @@ describe('planGc', () => {
   });
 });
 
+describe('planGc at the exact boundaries', () => {
+  it('a failed capture created exactly at the cutoff is not yet garbage', () => {
+    capture('f01', 'failed', { exec: 'e-none', created: iso(-24 * HOUR) });
+    capture('f02', 'failed', { exec: 'e-none', created: iso(-24 * HOUR - 1) });
+    expect(planGc(db, TABLES, options()).candidates.map((c) => c.capture_id)).toEqual(['f02']);
+  });
+
+  it('the grace period ends exactly graceMs after the lease expired or the execution ended', () => {
+    insertExecution(db, { id: 'e-dead', pipeline: 'p', status: 'running', createdAt: iso(-48 * HOUR) });
+    setOwner('e-dead', { host: 'elsewhere', pid: 1, boot: null, kind: 'cli' }, iso(-HOUR));
+    capture('s01', 'staged', { exec: 'e-dead', created: iso(-HOUR) });
+    insertExecution(db, { id: 'e-ended', pipeline: 'p', status: 'failed', createdAt: iso(-HOUR) });
+    capture('s02', 'staged', { exec: 'e-ended', created: iso(-HOUR) });
+    expect(planGc(db, TABLES, options()).candidates.map((c) => c.capture_id)).toEqual(['s02', 's01']);
+    expect(planGc(db, TABLES, options({ graceMs: HOUR + 1 })).candidates).toEqual([]);
+  });
+});
+
 describe('applyGc', () => {
   it("deletes the planned captures' rows and marks them deleted with the reason, the execution and the counts", () => {
     for (const id of ['p01', 'p02', 'p03']) capture(id, 'published');

@@ -113,6 +113,25 @@ describe('capture ids', () => {
     expect(amb.message).toContain(`${CAP('OTC', '2025-12-12', 'c351ef')}  2025-12-12 OTC deleted`);
   });
 
+  it('trim what the user typed, and match only a prefix, the short hash or a trailing part', () => {
+    expect(resolveCaptureId(db, `  ${CAP('OTC', '2025-12-19', 'bc6072')}  `)).toBe(CAP('OTC', '2025-12-19', 'bc6072'));
+    expect(resolveCaptureId(db, ' bc60 ')).toBe(CAP('OTC', '2025-12-19', 'bc6072'));
+    // A middle part of one id is none of those.
+    expect(error(() => resolveCaptureId(db, 'OTC:2025-12-19'))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(error(() => resolveCaptureId(db, '978c'))).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it("name the kind and the minimum in the too-short error, and each candidate's capture time", () => {
+    expect(error(() => resolveCaptureId(db, 'bc9')).message).toBe(
+      "Capture id 'bc9' is too short: give at least 4 characters of it",
+    );
+    const amb = error(() => resolveCaptureId(db, 'finra.otc_transparency:OTC:2025-12-12'));
+    expect(amb.message.split('\n').slice(1)).toEqual([
+      `  ${CAP('OTC', '2025-12-12', 'bc978c')}  2025-12-12 OTC published, captured 2026-11-30T07:11:58Z`,
+      `  ${CAP('OTC', '2025-12-12', 'c351ef')}  2025-12-12 OTC deleted, captured 2026-11-30T07:11:58Z`,
+    ]);
+  });
+
   it('say none matches with a hint to list them', () => {
     const e = error(() => resolveCaptureId(db, 'ffffff'));
     expect(e).toMatchObject({ code: 'NOT_FOUND', exitCode: 2 });

@@ -3,7 +3,7 @@
  * may still write, and how concurrent submissions of one partition resolve.
  */
 import { spawn } from 'node:child_process';
-import { hostname } from 'node:os';
+import { hostname, uptime } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIVENESS } from '../../../src/contracts/liveness.js';
 import { CaptureRegistry } from '../../../src/core/captures/capture-registry.js';
@@ -129,6 +129,9 @@ describe('lease details', () => {
   it('this process is a cli or worker owner on this host, with its pid and kernel start time', () => {
     const start = processStartTime(process.pid);
     expect(start).toMatch(/^\d+$/);
+    // Field 22 of /proc/<pid>/stat, in clock ticks (100 a second) since boot: this process started
+    // `process.uptime()` seconds ago, so within a minute of that (a loaded machine delays node's own clock).
+    expect(Number(start) / 100).toBeCloseTo(uptime() - process.uptime(), -2);
     expect(currentOwner()).toEqual({ host: hostname(), pid: process.pid, boot: start, kind: 'cli' });
     expect(currentOwner('worker', 'w-1')).toEqual({
       host: hostname(),
