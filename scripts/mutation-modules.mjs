@@ -69,6 +69,12 @@ export const MUTATION_MODULES = {
   },
   activities: {
     mutate: ['src/activities/**/*.ts'],
-    tests: ['tests/unit/core/error-taxonomy.test.ts', 'tests/unit/domains/otc/sources/*.test.ts'],
+    // tests/unit/activities call the activities in Temporal's MockActivityEnvironment against real SQLite
+    // files; the Temporal tier (tests/integration) runs them through a dev server, outside the mutation run.
+    tests: [
+      'tests/unit/activities/*.test.ts',
+      'tests/unit/core/error-taxonomy.test.ts',
+      'tests/unit/domains/otc/sources/*.test.ts',
+    ],
   },
 };
