@@ -277,7 +277,13 @@ describe('spine export verify', () => {
     expect(failed?.subject).toBe(week1.captureId);
     expect(failed?.message).toContain(`week ${WEEK} tier OTC: superseded by ${replacement.captureId}`);
     expect(failed?.message).toContain('can no longer be reproduced');
-    expect(result.checks.find((c) => c.subject === week2.captureId)?.status).toBe('OK');
+    // The revision of week 1 recomputed week 2's rolling window as a new capture on the same source rows
+    // (docs/autopilot.md): week 2's exported capture is still published, no longer the latest, and says why.
+    const second = result.checks.find((c) => c.subject === week2.captureId);
+    expect(second?.status).toBe('WARN');
+    expect(second?.message).toMatch(
+      /is now the latest: a recompute of derived data on the same source rows, after a revision of another week$/,
+    );
 
     const human = spine(['export', 'verify', out], verifyDb);
     expect(human.code).toBe(1);

@@ -110,11 +110,17 @@ function checkCapture(db: Db, registry: CaptureRegistry, m: ExportManifest, c: M
   if (rows !== c.rows) return fail(`${where(c)}: ${rows} rows in the database, ${c.rows} exported`);
   const latest = now.status === 'published' ? getLatestCapture(db, OTC_DOMAIN, c.week_ending, c.tier) : undefined;
   if (latest && latest.capture_id !== c.capture_id) {
+    // A recompute capture (docs/autopilot.md) carries this capture's source rows with derived data
+    // recomputed after a neighbouring week was revised: worth saying, since the source did not change.
+    const sameSource = registry.get(latest.capture_id)?.base_capture_id === (now.base_capture_id ?? now.capture_id);
+    const why = sameSource
+      ? ': a recompute of derived data on the same source rows, after a revision of another week'
+      : '';
     return {
       check: 'capture',
       subject: c.capture_id,
       status: 'WARN',
-      message: `${where(c)}: still ${now.status}, but ${latest.capture_id} (captured_at ${latest.captured_at}) is now the latest`,
+      message: `${where(c)}: still ${now.status}, but ${latest.capture_id} (captured_at ${latest.captured_at}) is now the latest${why}`,
     };
   }
   return { check: 'capture', subject: c.capture_id, status: 'OK', message: `${where(c)}: still ${now.status}` };

@@ -81,6 +81,7 @@ describe('CaptureRegistry', () => {
       deleted_at: null,
       deleted_by_execution: null,
       deleted_rows: null,
+      base_capture_id: null,
     });
     stage('c2');
     expect(registry.get('c2')?.content_hash).toBeNull();
