@@ -45,15 +45,19 @@ export function revisionTouches(
   return out;
 }
 
-/** A stale input, as findStaleDerived reports it (only the fields the plan needs). */
+/** A stale input, as findStaleDerived (revisions/stale.ts) reports it. */
 export interface StaleInput {
   readonly week_ending: string;
   readonly tier: Tier;
+  /** The latest published capture of (week_ending, tier) that holds the stale rows. */
   readonly capture_id: string;
+  /** The derived table, e.g. finra_otc_transparency_symbol_rolling_6w. */
   readonly dataset: string;
   readonly input_week_ending: string;
   readonly input_tier: Tier;
+  /** The capture the rows were computed from, no longer the latest published one of its (week, tier). */
   readonly input_capture_id: string;
+  /** The latest published capture of the input's (week, tier) now; null when it has none left. */
   readonly superseded_by: string | null;
 }
 

@@ -1,22 +1,13 @@
 import type { Db } from '../../../core/db/open-database.js';
 import { OTC_DOMAIN } from '../constants.js';
+import type { StaleInput } from '../calculations/revision-impact.js';
 import type { Tier } from '../tiers.js';
 
-/** One derived dataset of a latest published capture whose input capture has since been superseded. */
-export interface StaleDerived {
-  readonly week_ending: string;
-  readonly tier: Tier;
-  /** The latest published capture of (week_ending, tier) that holds the stale rows. */
-  readonly capture_id: string;
-  /** The derived table, e.g. finra_otc_transparency_symbol_rolling_6w. */
-  readonly dataset: string;
-  readonly input_week_ending: string;
-  readonly input_tier: Tier;
-  /** The capture the rows were computed from, no longer the latest published one of its (week, tier). */
-  readonly input_capture_id: string;
-  /** The latest published capture of the input's (week, tier) now; null when it has none left. */
-  readonly superseded_by: string | null;
-}
+/**
+ * One derived dataset of a latest published capture whose input capture has since been superseded: the
+ * shape the pure recompute plan (calculations/revision-impact.ts) takes, defined there.
+ */
+export type StaleDerived = StaleInput;
 
 /**
  * Derived data computed from a capture that is no longer current (migration 071). An input counts as
