@@ -13,7 +13,7 @@ fi
 step "temporal toolchain"
 bash scripts/install-temporal.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
 step "test tools (pyarrow for the export tests)"
-bash scripts/install-test-tools.sh || echo "install-test-tools failed: the export read-back tests will skip and say why" >&2
+bash scripts/install-test-tools.sh || echo "install-test-tools failed: the export read-back tests will fail and say why" >&2
 step "build"
 npm run --silent build >&2 || { echo "tests: 0 passed, 1 failed"; exit 1; }
 step "typecheck + lint"
