@@ -8,21 +8,7 @@ import type { ParamValue } from '../../../src/core/pipeline/params.js';
 import { echoPartition, testRegistry, writeFaultsFile } from '../../helpers/test-pipelines.js';
 import { openTempSpine, setEnv, tempDir } from '../../helpers/tmp-db.js';
 import type { TempDir, TempSpine } from '../../helpers/tmp-db.js';
-
-interface EventRow {
-  id: number;
-  execution_id: string;
-  event_type: string;
-  attempt: number;
-  stage: string | null;
-  step: string | null;
-  status: string | null;
-  payload: string;
-  error_type: string | null;
-  error_message: string | null;
-  rows_in: number | null;
-  rows_out: number | null;
-}
+import type { EventRow } from '../../helpers/activity-spine.js';
 
 interface ExecutionRow {
   id: string;
