@@ -17,6 +17,7 @@ import { copyDatabase, FIRST_RUN_AT, runWeekAt, SECOND_RUN_AT } from '../fixture
 import type { BuiltCapture } from '../fixtures/revised/captures.js';
 import { TIER, WEEK, writeRevisedCopy } from '../fixtures/revised/revise-otc-file.js';
 import { ensureExportReader, readExport } from '../helpers/export-reader.js';
+import { canonicalQueryRows, canonicalReadRows, expectedTypes } from '../helpers/export-rows.js';
 import type { ReadBackFile } from '../helpers/export-reader.js';
 import { runCli } from '../helpers/run-cli.js';
 import type { CliResult } from '../helpers/run-cli.js';
@@ -27,31 +28,6 @@ const sample = (name: string): string => fileURLToPath(new URL(`../../data/sampl
 const WEEK_2 = '2025-12-19';
 const HUGE_FILE = fileURLToPath(new URL('../fixtures/otc/export/huge-shares_otc_20251229.psv', import.meta.url));
 const FORMATS = ['parquet', 'csv', 'jsonl'] as const;
-
-/** REAL columns of the datasets exported here (migrations 020 and 025); every other numeric column is INTEGER. */
-const DOUBLE_COLUMNS = new Set(['avg_trade_size', 'market_share']);
-
-/**
- * The Arrow type each column must have when read back, from the column's role and `spine query`'s values
- * (not from the code under test): the clocks are dates and instants, numbers are int64 or double.
- */
-function expectedTypes(rows: readonly Record<string, unknown>[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const column of Object.keys(rows[0] as object)) {
-    const value = rows.map((r) => r[column]).find((v) => v !== null && v !== undefined);
-    out[column] =
-      column === 'week_ending' || column.endsWith('_date')
-        ? 'date32[day]'
-        : column.endsWith('_at')
-          ? 'timestamp[us, tz=UTC]'
-          : typeof value === 'number'
-            ? DOUBLE_COLUMNS.has(column)
-              ? 'double'
-              : 'int64'
-            : 'string';
-  }
-  return out;
-}
 
 interface ErrorJson {
   error: { code: string; message: string; exitCode: number };
@@ -86,27 +62,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(() => dir.cleanup());
-
-/**
- * Rows as comparable text, one string per row, sorted: int64 as digits, doubles as numbers, dates as
- * days, instants as ISO UTC with microseconds. `spine query` rows are converted here, independently.
- */
-function canonicalQueryRows(rows: readonly Record<string, unknown>[], types: Record<string, string>): string[] {
-  return rows
-    .map((r) =>
-      JSON.stringify(
-        Object.keys(types).map((c) => {
-          const v = r[c];
-          if (v === null || v === undefined) return null;
-          if (types[c]?.startsWith('timestamp')) return new Date(String(v)).toISOString().replace('Z', '000Z');
-          if (types[c] === 'int64') return String(v);
-          return v;
-        }),
-      ),
-    )
-    .sort();
-}
-const canonicalReadRows = (file: ReadBackFile): string[] => file.rows.map((r) => JSON.stringify(r)).sort();
 
 describe('spine export of the shipped weeks, read back by pyarrow', () => {
   beforeAll(requireReader);
