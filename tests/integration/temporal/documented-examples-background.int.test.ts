@@ -184,23 +184,34 @@ function topLevelExecutions(): ExecutionRow[] {
 
 const ENDED = new Set(['completed', 'failed', 'cancelled']);
 
-/** The executions of `pipeline` by `trigger` started since `before` (ids), once they have all ended. */
+/**
+ * The executions of `pipeline` by `trigger` with (at least) `params` started since `before` (ids), once
+ * they have all ended. The params keep apart a schedule's run from another schedule's that its cron
+ * happened to fire meanwhile.
+ */
 async function endedExecutions(
   before: ReadonlySet<string>,
   pipeline: string,
   trigger: string,
+  params: Readonly<Record<string, unknown>> = {},
 ): Promise<(Omit<ExecutionRow, 'params'> & { params: Record<string, unknown> })[]> {
   const rows = await waitFor(
     () => {
-      const rows = topLevelExecutions().filter(
-        (r) => !before.has(r.id) && r.pipeline === pipeline && r.trigger_source === trigger,
-      );
+      const rows = topLevelExecutions()
+        .map((r) => ({ ...r, params: JSON.parse(r.params) as Record<string, unknown> }))
+        .filter(
+          (r) =>
+            !before.has(r.id) &&
+            r.pipeline === pipeline &&
+            r.trigger_source === trigger &&
+            Object.entries(params).every(([k, v]) => r.params[k] === v),
+        );
       return rows.length > 0 && rows.every((r) => ENDED.has(r.status)) ? rows : undefined;
     },
-    `a ${trigger} execution of ${pipeline} to end`,
+    `a ${trigger} execution of ${pipeline} ${JSON.stringify(params)} to end`,
     STEP_TIMEOUT_MS,
   );
-  return rows.map((r) => ({ ...r, params: JSON.parse(r.params) as Record<string, unknown> }));
+  return rows;
 }
 
 /** The stack recorded in the session's stack directory runs, for the session's database. */
@@ -447,7 +458,7 @@ async function after(example: DocExample, results: readonly StepResult[], before
         expect(one).toMatchObject({ exists: false });
         break;
       case 'trigger':
-        expect(await endedExecutions(before, one?.pipeline ?? '?', 'scheduler')).toMatchObject([
+        expect(await endedExecutions(before, one?.pipeline ?? '?', 'scheduler', one?.params)).toMatchObject([
           { status: 'completed', backend: 'temporal', params: one?.params },
         ]);
         break;
