@@ -2,6 +2,14 @@
  * The commands the documentation shows a user: README.md's bash blocks, every command's `--help` examples
  * (from the built oclif manifest) and every pipeline's examples (`spine pipelines describe`), in that
  * order, plus how to run each as a user would: placeholders filled with ids copied from earlier output.
+ *
+ * Every example is run by exactly one test file, by its `background` flag:
+ * - false: tests/e2e/documented-examples.e2e.test.ts (the embedded default: SQLite + the sync backend),
+ *   which also runs or checks README's set-up lines (demo.sh, npm link, and the lines scripts/test.sh
+ *   runs before vitest starts: RUN_BEFORE_VITEST);
+ * - true: tests/integration/temporal/documented-examples-background.int.test.ts, which runs them on its
+ *   own `spine dev up` stack: `spine dev|worker|schedules …`, `--async` runs, and every line of a README
+ *   block that starts the stack (its `export …` and `node scripts/fake-finra-api.mjs … &` lines too).
  */
 import { readFileSync } from 'node:fs';
 import { REPO_ROOT } from './run-cli.js';
@@ -11,21 +19,55 @@ export interface DocExample {
   readonly source: string;
   /** The command as documented (comment included). */
   readonly text: string;
-  /** oclif command id (`captures:diff`) or, for README and pipelines, the id of the command it runs. */
+  /**
+   * oclif command id (`captures:diff`); for README and pipelines the id of the command it runs; '' for a
+   * README line that is not a `spine` command.
+   */
   readonly commandId: string;
-  /** Why it is not run here, when it is not. */
-  readonly skip?: string;
+  /** Needs the background stack (`spine dev up`): run by the Temporal-tier test, not the e2e one. */
+  readonly background: boolean;
 }
 
-const NEEDS_DEV_STACK =
-  'needs `spine dev up` (a Temporal server and a worker): the background lane is covered by the Temporal suite';
+/**
+ * README lines no test runs, because they are what `.ci/run` runs around the suite: `bash scripts/test.sh`
+ * is the suite itself, and it runs `npm ci`, `npm run build` and `npm run tools:install`'s script before
+ * vitest starts (a test running them would reinstall node_modules under the other tests). The e2e test
+ * checks each against .ci/run and scripts/test.sh; any other README line must be run by a test.
+ */
+export const RUN_BEFORE_VITEST: readonly string[] = [
+  'bash scripts/test.sh',
+  'npm ci && npm run build',
+  'npm ci && npm run build && npm run tools:install',
+];
 
-/** Why a README line that is not a `spine` command is not run here. */
-function notSpine(text: string): string {
-  if (text.startsWith('bash scripts/test.sh')) return 'runs the whole test suite, this test included (.ci/run)';
-  if (text.startsWith('bash scripts/demo.sh'))
-    return 'installs and rebuilds (npm ci, npm run build) under the other tests; its spine commands are the README ones run here';
-  return 'a set-up step: the test runs the built bin/run.js as `spine` (what npm link puts on PATH)';
+/** The line without its trailing comment (a `#` that starts a word outside quotes), trimmed. */
+export function withoutComment(text: string): string {
+  let quote: string | null = null;
+  let prev = ' ';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (quote) {
+      if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '#' && /\s/.test(prev)) return text.slice(0, i).trim();
+    prev = ch;
+  }
+  return text.trim();
+}
+
+/** Whether a README line is one of RUN_BEFORE_VITEST. */
+export function runBeforeVitest(text: string): boolean {
+  return RUN_BEFORE_VITEST.includes(withoutComment(text));
+}
+
+/** `spine …`, possibly after `NAME=value` assignments. */
+export function isSpineCommand(text: string): boolean {
+  return shellWords(text).program === 'spine';
+}
+
+/** A background README block: one that starts the dev stack. */
+function startsDevStack(lines: readonly { text: string }[]): boolean {
+  return lines.some((l) => /^spine dev up\b/.test(l.text));
 }
 
 /** `spine executions list --json` → `executions:list` (first words that name a command). */
@@ -45,19 +87,14 @@ function readmeExamples(commandIds: readonly string[]): DocExample[] {
   lines.forEach((line, i) => {
     if (block === undefined && line.trim() === '```bash') block = { lines: [] };
     else if (block !== undefined && line.trim() === '```') {
-      const background = block.lines.some((l) => /^spine dev up\b/.test(l.text));
+      const background = startsDevStack(block.lines);
       for (const l of block.lines) {
-        const source = `README.md:${l.n}`;
-        if (!l.text.startsWith('spine ')) {
-          out.push({ source, text: l.text, commandId: '', skip: notSpine(l.text) });
-        } else {
-          out.push({
-            source,
-            text: l.text,
-            commandId: commandIdOf(l.text, commandIds),
-            ...(background ? { skip: NEEDS_DEV_STACK } : {}),
-          });
-        }
+        out.push({
+          source: `README.md:${l.n}`,
+          text: l.text,
+          commandId: isSpineCommand(l.text) ? commandIdOf(l.text, commandIds) : '',
+          background: background && !runBeforeVitest(l.text),
+        });
       }
       block = undefined;
     } else if (block !== undefined && line.trim() !== '') block.lines.push({ n: i + 1, text: line.trim() });
@@ -82,12 +119,7 @@ function helpExamples(): DocExample[] {
         .replaceAll('<%= command.id %>', id.replaceAll(':', ' '));
       const background =
         /^(dev|schedules)(:|$)/.test(id) || id === 'worker' || /--async\b|needs spine dev up/.test(text);
-      out.push({
-        source: `spine ${id.replaceAll(':', ' ')} --help`,
-        text,
-        commandId: id,
-        ...(background ? { skip: NEEDS_DEV_STACK } : {}),
-      });
+      out.push({ source: `spine ${id.replaceAll(':', ' ')} --help`, text, commandId: id, background });
     }
   }
   return out;
@@ -102,7 +134,7 @@ export function pipelineExamples(
       source: `spine pipelines describe ${name}`,
       text,
       commandId: 'run',
-      ...(/--async\b/.test(text) ? { skip: NEEDS_DEV_STACK } : {}),
+      background: /--async\b/.test(text),
     })),
   );
 }
@@ -121,8 +153,52 @@ export function allowedExits(text: string): number[] {
   return [0, ...[...comment.matchAll(/exit (\d)/g)].map((m) => Number(m[1]))];
 }
 
-/** Shell words of a one-line command (quotes respected, the trailing comment dropped, env prefixes split off). */
-export function shellWords(text: string): { env: Record<string, string>; argv: string[] } {
+export interface ShellStep {
+  /** How it joins the step before it: the first one, run only after success, run only after failure. */
+  readonly after: 'first' | '&&' | '||';
+  readonly text: string;
+}
+
+/**
+ * A one-line command list split on `&&` and `||` outside quotes (the comment dropped), and whether it ends
+ * with `&` (started in the background). Pipes, `;` and redirections are not supported: such a line is
+ * refused rather than run differently from a shell.
+ */
+export function shellSequence(text: string): { steps: ShellStep[]; background: boolean } {
+  let line = withoutComment(text);
+  const background = /[^&]&$/.test(line);
+  if (background) line = line.slice(0, -1).trim();
+  const steps: ShellStep[] = [];
+  let after: ShellStep['after'] = 'first';
+  let cur = '';
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string;
+    const two = line.slice(i, i + 2);
+    if (quote) {
+      if (ch === quote) quote = null;
+      cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      cur += ch;
+    } else if (two === '&&' || two === '||') {
+      steps.push({ after, text: cur.trim() });
+      after = two;
+      cur = '';
+      i++;
+    } else if (/[|;<>&`]/.test(ch) || two === '$(') {
+      throw new Error(`${text}: '${ch}' is not supported by the documented-examples runner`);
+    } else cur += ch;
+  }
+  steps.push({ after, text: cur.trim() });
+  return { steps, background };
+}
+
+/**
+ * Shell words of a one-line command (quotes respected, the trailing comment dropped, env prefixes split
+ * off); `program` is its first word, dropped from `argv` when it is `spine`.
+ */
+export function shellWords(text: string): { env: Record<string, string>; argv: string[]; program: string } {
   const words: string[] = [];
   let cur = '';
   let quote: string | null = null;
@@ -150,8 +226,9 @@ export function shellWords(text: string): { env: Record<string, string>; argv: s
     const [k, ...v] = (words.shift() as string).split('=');
     env[k as string] = v.join('=');
   }
-  if (words[0] === 'spine') words.shift();
-  return { env, argv: words };
+  const program = words[0] ?? '';
+  if (program === 'spine') words.shift();
+  return { env, argv: words, program };
 }
 
 const UUID = /\b([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/;

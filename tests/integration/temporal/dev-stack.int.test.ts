@@ -1,59 +1,17 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Connection } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DevDownResult, DevStatus } from '../../../src/backends/temporal/dev-stack/supervisor.js';
 import type { DevUpOutput } from '../../../src/cli/commands/dev/up.js';
 import type { ExecutionRecord } from '../../../src/core/execution/execution-store.js';
 import { isAlive } from '../../../src/backends/temporal/dev-stack/state.js';
+import { livePollers, writeStackFile } from '../../helpers/dev-stack.js';
 import { runSpine } from '../../helpers/temporal-cli.js';
 import { waitFor } from '../../helpers/temporal-env.js';
 import { tempDir } from '../../helpers/tmp-db.js';
 import type { TempDir } from '../../helpers/tmp-db.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../data/samples/finra_otc_weekly_otc_20251215.csv', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface StackFiles {
-  readonly config: string;
-  readonly port: number;
-  readonly uiPort: number | null;
-  readonly taskQueue: string;
-}
-
-async function writeStackFile(dir: TempDir, taskQueue: string, withUi: boolean): Promise<StackFiles> {
-  const port = await freePort();
-  const uiPort = withUi ? await freePort() : null;
-  const config = dir.join('stack', 'temporal-dev.yml');
-  mkdirSync(dir.join('stack'), { recursive: true });
-  writeFileSync(
-    config,
-    [
-      'temporal:',
-      '  ip: 127.0.0.1',
-      `  port: ${port}`,
-      `  uiPort: ${uiPort ?? 'null'}`,
-      '  dbFilename: temporal.db',
-      '  searchAttributes: { SpinePipeline: Keyword, SpineExecutionId: Keyword, SpineWeekEnding: Keyword, SpineTier: Keyword, SpineCaptureId: Keyword }',
-      'worker:',
-      `  taskQueue: ${taskQueue}`,
-      '  maxConcurrentActivityTaskExecutions: 2',
-    ].join('\n'),
-  );
-  return { config, port, uiPort, taskQueue };
-}
 
 /** Worker processes polling `taskQueue`, read from /proc independently of the code under test. */
 function workerPids(taskQueue: string): number[] {
@@ -70,28 +28,6 @@ function workerPids(taskQueue: string): number[] {
       pids.push(Number(entry));
   }
   return pids;
-}
-
-/**
- * The identities Temporal lists as polling the queue's workflow tasks whose process is alive (the server
- * keeps listing a poller for a while after it stopped).
- */
-async function livePollers(address: string, taskQueue: string): Promise<string[]> {
-  const connection = await Connection.connect({ address });
-  try {
-    const res = await connection.workflowService.describeTaskQueue({
-      namespace: 'default',
-      taskQueue: { name: taskQueue },
-    });
-    return (res.pollers ?? [])
-      .map((p) => p.identity ?? '')
-      .filter((identity) => {
-        const pid = Number(/^spine-worker-(\d+)@/.exec(identity)?.[1] ?? 0);
-        return pid > 0 && isAlive(pid);
-      });
-  } finally {
-    await connection.close();
-  }
 }
 
 async function killHard(pid: number): Promise<void> {
