@@ -107,13 +107,14 @@ export interface WorkerCommandOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** `spine worker`: runs the Temporal worker in the foreground until SIGINT/SIGTERM. */
+/**
+ * `spine worker`: runs the Temporal worker in the foreground until SIGINT/SIGTERM. It finds the server as
+ * every command does (a recorded dev stack, unless SPINE_TEMPORAL_ADDRESS names another server), and is
+ * refused when that stack's worker writes another database: its runs would be recorded in two places.
+ */
 export async function runBackgroundWorker(options: WorkerCommandOptions): Promise<void> {
-  const [{ runWorker }, { temporalSettingsFromEnv }] = await Promise.all([
-    import('../worker/main.js'),
-    import('../backends/temporal/connection.js'),
-  ]);
-  const settings = temporalSettingsFromEnv(options.env);
+  const { runWorker } = await import('../worker/main.js');
+  const settings = await clientSettings(options.env ?? process.env, true);
   await runWorker({
     address: settings.address,
     namespace: settings.namespace,

@@ -14,9 +14,8 @@
  *   SPINE_DATABASE_PATH=<temp>/spine.db; the stack is found through this configuration, as README says
  *   every command finds it. `export NAME=value` lines set the variable for every following command;
  * - temporal-dev.yml's address (127.0.0.1:7233), Web UI address and task queue (spine-pipelines) in an
- *   example are rewritten to the test stack's. `spine worker` connects to SPINE_TEMPORAL_ADDRESS, whose
- *   default is that address, not the recorded stack's: a worker example that does not set it gets the
- *   test stack's address;
+ *   example are rewritten to the test stack's. `spine worker` without SPINE_TEMPORAL_ADDRESS finds the
+ *   recorded stack as every command does (the test checks it polls the stack's server);
  * - `$PWD` is the temp directory (the user's project folder for the files an example names there;
  *   commands run from the checkout, so `data/samples/…` resolve), and any other absolute path outside the
  *   checkout (`SPINE_DATABASE_PATH=/tmp/spine.db`) is moved under `<temp>/abs/` (`/tmp/spine.db` is checked
@@ -274,7 +273,7 @@ async function before(example: DocExample): Promise<void> {
 
 /** `spine worker …` in the foreground: until Temporal lists it polling, then SIGTERM; its exit code. */
 async function runWorker(argv: readonly string[], env: Record<string, string>): Promise<number | null> {
-  const merged: Record<string, string> = { SPINE_TEMPORAL_ADDRESS: stackAddress(), ...session, ...env };
+  const merged: Record<string, string> = { ...session, ...env };
   const child = spawn(process.execPath, [BIN, ...argv], {
     cwd: REPO_ROOT,
     env: spineEnv({ dbPath: merged['SPINE_DATABASE_PATH'] as string, devDir, env: merged }),
@@ -287,7 +286,8 @@ async function runWorker(argv: readonly string[], env: Record<string, string>): 
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const flag = argv.indexOf('--task-queue');
   const taskQueue = flag >= 0 ? (argv[flag + 1] as string) : (merged['SPINE_TASK_QUEUE'] ?? stack.taskQueue);
-  const address = merged['SPINE_TEMPORAL_ADDRESS'] as string;
+  // Where Temporal must list it polling: the address it was given, else the recorded stack's.
+  const address = merged['SPINE_TEMPORAL_ADDRESS'] ?? stackAddress();
   await waitFor(
     async () =>
       child.exitCode !== null ||
