@@ -4,10 +4,12 @@
 // --summary [module…] [--survivors]` the scores measured so far; with no module Stryker runs over
 // everything (src/core, src/domains/otc, src/activities) with the whole in-process suite.
 import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MUTATION_MODULES } from './mutation-modules.mjs';
-import { printSummary } from './mutation-summary.mjs';
+import { enumerateMutants, filesOf, sampleLines, seedOf } from './mutation-sample.mjs';
+import { moduleMutants, printSummary } from './mutation-summary.mjs';
 
 const args = process.argv.slice(2);
 if (args.includes('--list')) {
@@ -29,10 +31,71 @@ if (module !== undefined && MUTATION_MODULES[module] === undefined) {
   process.stderr.write(`unknown mutation module '${module}'; one of: ${Object.keys(MUTATION_MODULES).join(', ')}\n`);
   process.exit(2);
 }
+if (args.includes('--recheck')) {
+  // Re-tests the survivors of the module's last run (after adding tests, or to confirm them), each in a
+  // fresh module graph (vitest isolation on), into reports/mutation/<module>/recheck/; the summary then
+  // counts a survivor the recheck killed as killed. Stryker narrows to the survivors' lines.
+  if (module === undefined) {
+    process.stderr.write('--recheck needs a module\n');
+    process.exit(2);
+  }
+  const found = moduleMutants(module);
+  if (found === undefined) {
+    process.stderr.write(`no report for ${module} yet: run npm run mutate -- ${module} first\n`);
+    process.exit(2);
+  }
+  const ranges = new Set();
+  for (const [file, mutants] of found.files) {
+    for (const m of mutants) {
+      if (m.status === 'Survived') ranges.add(`${file}:${m.location.start.line}-${m.location.end.line}`);
+    }
+  }
+  if (ranges.size === 0) {
+    process.stdout.write(`${module}: no survivor to recheck\n`);
+    process.exit(0);
+  }
+  args.splice(args.indexOf('--recheck'), 1, '--force', '--mutate', [...ranges].join(','));
+  process.env.SPINE_MUTATE_RECHECK = '1';
+}
+let sample;
+if (args.includes('--sample')) {
+  // A seeded share of the module's lines (scripts/mutation-sample.mjs); recorded in sample.json beside
+  // the report, so the summary shows the score as an estimate with its interval.
+  const at = args.indexOf('--sample');
+  const fraction = Number(args[at + 1]);
+  if (module === undefined || !(fraction > 0 && fraction < 1)) {
+    process.stderr.write('--sample needs a module and a fraction between 0 and 1, e.g. --sample 0.25\n');
+    process.exit(2);
+  }
+  const mutants = await enumerateMutants(filesOf(MUTATION_MODULES[module].mutate));
+  const seed = seedOf(module);
+  const chosen = sampleLines(mutants, fraction, seed);
+  const onChosen = new Set(chosen.lines);
+  sample = {
+    fraction,
+    seed,
+    total_mutants: mutants.length,
+    sampled_mutants: mutants.filter(
+      (m) =>
+        m.location.start.line === m.location.end.line && onChosen.has(`${m.fileName}:${m.location.start.line + 1}`),
+    ).length,
+    candidate_lines: chosen.candidates,
+    lines: chosen.lines,
+  };
+  args.splice(at, 2, '--mutate', chosen.ranges.join(','));
+  process.stdout.write(
+    `${module}: sampling ${chosen.lines.length} of ${chosen.candidates} lines (${sample.sampled_mutants} of ${mutants.length} mutants)\n`,
+  );
+}
 const corePackage = createRequire(import.meta.url).resolve('@stryker-mutator/core/package.json');
 const stryker = join(dirname(corePackage), 'bin', 'stryker.js');
 const env = { ...process.env };
 if (module !== undefined) env.SPINE_MUTATE_MODULE = module;
 else delete env.SPINE_MUTATE_MODULE;
 const result = spawnSync(process.execPath, [stryker, 'run', ...args], { stdio: 'inherit', env });
+if (module !== undefined && result.status === 0 && process.env.SPINE_MUTATE_RECHECK !== '1') {
+  const samplePath = `reports/mutation/${module}/sample.json`;
+  if (sample !== undefined) writeFileSync(samplePath, `${JSON.stringify(sample, null, 2)}\n`);
+  else if (!args.includes('--mutate')) rmSync(samplePath, { force: true });
+}
 process.exit(result.status ?? 1);

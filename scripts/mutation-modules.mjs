@@ -67,6 +67,76 @@ export const MUTATION_MODULES = {
       'tests/unit/core/leases-and-fencing.test.ts',
     ],
   },
+  'core-foundation': {
+    mutate: [
+      'src/core/*.ts',
+      'src/core/alerts/**/*.ts',
+      'src/core/db/**/*.ts',
+      'src/core/dispatch/**/*.ts',
+      'src/core/logging/**/*.ts',
+      'src/core/manifest/**/*.ts',
+      'src/core/pipeline/**/*.ts',
+      'src/core/tools/**/*.ts',
+    ],
+    tests: ['tests/unit/core/*.test.ts', 'tests/unit/domains/calendar/*.test.ts'],
+  },
+  'core-export': {
+    mutate: ['src/core/export/**/*.ts'],
+    // tests/integration-sync/export calls exportDataset and verifyExport in-process (tests/e2e/export runs dist/).
+    tests: [
+      'tests/unit/core/export/*.test.ts',
+      'tests/unit/domains/otc/export-order.test.ts',
+      'tests/integration-sync/export/*.test.ts',
+    ],
+  },
+  'otc-sources': {
+    mutate: ['src/domains/otc/sources/**/*.ts'],
+    tests: [
+      'tests/unit/domains/otc/sources/*.test.ts',
+      'tests/unit/devtools/fake-finra-api.test.ts',
+      'tests/integration-sync/otc/api-source.test.ts',
+    ],
+  },
+  'otc-autopilot': {
+    mutate: [
+      'src/domains/otc/sync/**/*.ts',
+      'src/domains/otc/freshness/**/*.ts',
+      'src/domains/otc/revisions/**/*.ts',
+      'src/domains/otc/pipelines/sync.ts',
+    ],
+    // tests/integration-sync/otc/status*.test.ts drive `spine status` through the built binary (dist/).
+    tests: [
+      'tests/unit/domains/otc/sync/*.test.ts',
+      'tests/integration-sync/sync/*.test.ts',
+      'tests/integration-sync/revisions/*.test.ts',
+      'tests/integration-sync/otc/freshness-incidents.test.ts',
+    ],
+  },
+  'otc-stages': {
+    mutate: ['src/domains/otc/stages/**/*.ts', 'src/domains/otc/repository/**/*.ts', 'src/domains/otc/*.ts'],
+    // The in-process week-pipeline tests; the ones that spawn the binary (week-bad-input-cli,
+    // read-commands, status*) cannot kill a mutant and are left out.
+    tests: [
+      'tests/unit/domains/otc/*.test.ts',
+      'tests/integration-sync/otc/{normalize-stage,quality-gate,week-atomicity,week-bad-input,week-golden,week-rerun,set-based-equivalence,index-plans,backfill}.test.ts',
+      'tests/integration-sync/captures/publish-faults.test.ts',
+      'tests/integration-sync/durability/concurrent-submits.test.ts',
+    ],
+  },
+  'otc-pipelines-query': {
+    mutate: [
+      'src/domains/otc/pipelines/**/*.ts',
+      '!src/domains/otc/pipelines/sync.ts',
+      'src/domains/otc/captures/**/*.ts',
+      'src/domains/otc/query/**/*.ts',
+    ],
+    tests: [
+      'tests/integration-sync/otc/{week-golden,week-rerun,backfill,verify}.test.ts',
+      'tests/integration-sync/calendar/*.test.ts',
+      'tests/integration-sync/captures/{list-diff,replace-append}.test.ts',
+      'tests/integration-sync/point-in-time/*.test.ts',
+    ],
+  },
   activities: {
     mutate: ['src/activities/**/*.ts'],
     // tests/unit/activities call the activities in Temporal's MockActivityEnvironment against real SQLite
