@@ -266,6 +266,25 @@ describe('Dispatcher.submit on the sync backend', () => {
     expect(count('core_execution_events')).toBe(0);
     expect(count('core_manifest')).toBe(0);
   });
+
+  it('previews the background lane on the temporal backend without needing one', async () => {
+    const preview = await t.spine.dispatcher.submit(
+      'test.echo',
+      { week_ending: '2025-12-12' },
+      { dryRun: true, lane: 'background' },
+    );
+    expect(preview).toMatchObject({ lane: 'background', backend: 'temporal' });
+    expect(count('core_executions')).toBe(0);
+  });
+
+  it('refuses the background lane where this process has no background backend, recording nothing', async () => {
+    const err = await rejection(
+      t.spine.dispatcher.submit('test.echo', { week_ending: '2025-12-12' }, { lane: 'background' }),
+    );
+    expect((err as Error).message).toBe('The background lane is not configured in this process');
+    expect(count('core_executions')).toBe(0);
+    expect(count('core_execution_events')).toBe(0);
+  });
 });
 
 describe('retries and dead letters', () => {
