@@ -2,7 +2,7 @@
 # Installs the independent reader the export tests use to read Parquet, CSV and JSON Lines back: pyarrow,
 # a wheel from PyPI, into .tools/python (used as PYTHONPATH; nothing is installed system-wide).
 # Idempotent and quiet when the pinned version is already there for this Python. Exits 1 when it cannot
-# install (no python3/pip, no registry); the export tests then skip and print why.
+# install (no python3/pip, no registry); the export read-back tests then fail and print why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=.tools/python
