@@ -54,10 +54,8 @@ export default {
   tsconfigFile: checkerProject,
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   mutate: selected?.mutate ?? ['src/core/**/*.ts', 'src/domains/otc/**/*.ts', 'src/activities/**/*.ts'],
-  // perTest is what we want, but with Stryker 9.4 and vitest 4.1 it collects nothing (vitest 4.1 changed the
-  // afterAll hook's arguments; stryker-js#5928, fixed in 9.6.1): every mutant then runs all the module's
-  // related tests, which gives the same verdicts more slowly and never reports "no coverage"
-  // (docs/testing.md). Upgrading is the next step, once 9.6.1's perTest verdicts are checked against these.
+  // Each mutant runs only the tests that reached it. Needs Stryker >= 9.6.1 with vitest 4.1: 9.4 collected no
+  // coverage (stryker-js#5928), so every mutant ran all the module's tests and none was "no coverage".
   coverageAnalysis: 'perTest',
   ignoreStatic: true,
   incremental: true,
