@@ -78,7 +78,7 @@ export const MUTATION_MODULES = {
       'src/core/pipeline/**/*.ts',
       'src/core/tools/**/*.ts',
     ],
-    tests: ['tests/unit/core/*.test.ts', 'tests/unit/domains/calendar/*.test.ts'],
+    tests: ['tests/unit/core/*.test.ts', 'tests/unit/core/logging/*.test.ts', 'tests/unit/domains/calendar/*.test.ts'],
   },
   'core-export': {
     mutate: ['src/core/export/**/*.ts'],
