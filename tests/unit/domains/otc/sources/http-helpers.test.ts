@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from '../../../../../src/domains/otc/sources/api-errors.js';
+import {
+  bodySnippet,
+  describeError,
+  redactUrl,
+  SourceUnavailableError,
+} from '../../../../../src/domains/otc/sources/api-errors.js';
 import {
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
@@ -56,5 +61,51 @@ describe('parseJsonExact', () => {
     expect(() => parseJsonExact('[01]')).toThrow(SyntaxError);
     expect(() => parseJsonExact('[1.]')).toThrow(SyntaxError);
     expect(() => parseJsonExact('[1,')).toThrow(SyntaxError);
+  });
+});
+
+describe('the other message helpers of api-errors.ts', () => {
+  it('SourceUnavailableError: url, rule and message in one line; file/line/rule details; cause only when given', () => {
+    const cause = new Error('ECONNRESET');
+    const err = new SourceUnavailableError(
+      'https://api.example.org/x',
+      'HTTP_503',
+      'gave up after 3 attempts',
+      { status: 503 },
+      cause,
+    );
+    expect(err.message).toBe('https://api.example.org/x: HTTP_503: gave up after 3 attempts');
+    expect(err.code).toBe('SOURCE_UNAVAILABLE');
+    expect(err.name).toBe('SourceUnavailableError');
+    expect(err.details).toEqual({ file: 'https://api.example.org/x', line: 0, rule: 'HTTP_503', status: 503 });
+    expect(err.cause).toBe(cause);
+    expect('cause' in new SourceUnavailableError('u', 'R', 'm')).toBe(false);
+  });
+
+  it('redactUrl of something that is not a URL keeps what precedes the query', () => {
+    expect(redactUrl('not a url?token=abc')).toBe('not a url');
+    expect(redactUrl('')).toBe('');
+  });
+
+  it('bodySnippet puts the body on one line and cuts it at max characters with an ellipsis', () => {
+    expect(bodySnippet('  a\n\tb   c  ')).toBe('a b c');
+    expect(bodySnippet('abcdef', 6)).toBe('abcdef');
+    expect(bodySnippet('abcdefg', 6)).toBe('abcdef…');
+    expect(bodySnippet('x'.repeat(201))).toBe(`${'x'.repeat(200)}…`);
+  });
+
+  it('describeError adds the cause code or message unless the message already says it', () => {
+    expect(
+      describeError(new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) })),
+    ).toBe('fetch failed (ECONNREFUSED)');
+    expect(describeError(new Error('fetch failed', { cause: new Error('socket hang up') }))).toBe(
+      'fetch failed (socket hang up)',
+    );
+    expect(describeError(new Error('timed out (ETIMEDOUT)', { cause: { code: 'ETIMEDOUT' } }))).toBe(
+      'timed out (ETIMEDOUT)',
+    );
+    expect(describeError(new Error('plain', { cause: { code: '' } }))).toBe('plain');
+    expect(describeError(new Error('plain'))).toBe('plain');
+    expect(describeError('a string')).toBe('a string');
   });
 });
