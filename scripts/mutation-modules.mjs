@@ -54,6 +54,9 @@ export const MUTATION_MODULES = {
       'tests/unit/core/error-taxonomy.test.ts',
       'tests/integration-sync/history/execution-events.test.ts',
       'tests/integration-sync/captures/publish-faults.test.ts',
+      // The activities run stages through the same stage runner, with attempts, cancels and lost leases.
+      'tests/unit/activities/*.test.ts',
+      'tests/integration-sync/durability/concurrent-submits.test.ts',
     ],
   },
   'core-captures': {
