@@ -15,6 +15,7 @@ import { captureLogs } from '../../helpers/capture-logs.js';
 import { eventStory, tableSnapshot } from '../../helpers/temporal-parity.js';
 import { openTestStack, setTemporalTestLogger, useTestTemporal } from '../../helpers/temporal-env.js';
 import { openTempSpine } from '../../helpers/tmp-db.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const WEEK = 'finra.otc_transparency.week';
 const WEEK_STAGES = [
@@ -67,7 +68,14 @@ describe('the week pipeline on Temporal', () => {
       expect(eventStory(stack.client.db, asyncRun.id)).toEqual(eventStory(sync.spine.db, syncRun.id));
 
       // SQLite says completed as soon as the finishing activity ran; the workflow closes a moment later.
-      const handle = temporal().client.workflow.getHandle(asyncRun.workflowId as string);
+      // The workflow id is the partition's: another file on the suite's server may run the same week after this
+      // one, so the run is found by its execution id (visibility lags a moment) and pinned by its run id.
+      const runId = await waitFor(async () => {
+        for await (const w of temporal().client.workflow.list({ query: `SpineExecutionId = '${asyncRun.id}'` }))
+          return w.runId;
+        return undefined;
+      }, `the workflow run of ${asyncRun.id} in visibility`);
+      const handle = temporal().client.workflow.getHandle(asyncRun.workflowId as string, runId);
       await handle.result();
       const desc = await handle.describe();
       expect(desc.status.name).toBe('COMPLETED');
