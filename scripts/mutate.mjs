@@ -70,15 +70,11 @@ if (args.includes('--sample')) {
   const mutants = await enumerateMutants(filesOf(MUTATION_MODULES[module].mutate));
   const seed = seedOf(module);
   const chosen = sampleLines(mutants, fraction, seed);
-  const onChosen = new Set(chosen.lines);
   sample = {
     fraction,
     seed,
     total_mutants: mutants.length,
-    sampled_mutants: mutants.filter(
-      (m) =>
-        m.location.start.line === m.location.end.line && onChosen.has(`${m.fileName}:${m.location.start.line + 1}`),
-    ).length,
+    sampled_mutants: chosen.mutants,
     candidate_lines: chosen.candidates,
     lines: chosen.lines,
   };

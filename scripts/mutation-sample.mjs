@@ -5,6 +5,8 @@
 // multi-line literals and conditions). docs/testing.md says how the estimate compares with full runs.
 import { readdirSync, readFileSync } from 'node:fs';
 import { Instrumenter } from '@stryker-mutator/instrumenter';
+// The benchmarks' seeded PRNG (mulberry32), so a module's sample is the same lines on every run.
+import { rng as random } from '../bench/lib/common.mjs';
 
 const quiet = {
   trace() {},
@@ -44,18 +46,6 @@ export async function enumerateMutants(files) {
   return result.mutants;
 }
 
-/** mulberry32: a small seeded PRNG, so a module's sample is the same lines on every run. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function seedOf(text) {
   let h = 2166136261;
   for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
@@ -64,21 +54,19 @@ export function seedOf(text) {
 
 /**
  * Chooses `fraction` of the lines that hold at least one one-line mutant, by seed. Returns the chosen
- * lines as `file:L` (1-based) and the Stryker `--mutate` ranges for them.
+ * lines as `file:L` (1-based), how many mutants lie on them, and the Stryker `--mutate` ranges for them.
  */
 export function sampleLines(mutants, fraction, seed) {
-  const lines = [
-    ...new Set(
-      mutants
-        .filter((m) => m.location.start.line === m.location.end.line)
-        .map((m) => `${m.fileName}:${m.location.start.line + 1}`),
-    ),
-  ].sort();
+  const lineOf = (m) => `${m.fileName}:${m.location.start.line + 1}`;
+  const oneLine = mutants.filter((m) => m.location.start.line === m.location.end.line);
+  const lines = [...new Set(oneLine.map(lineOf))].sort();
   const next = random(seed);
   const chosen = lines.filter(() => next() < fraction);
+  const onChosen = new Set(chosen);
   return {
     candidates: lines.length,
     lines: chosen,
+    mutants: oneLine.filter((m) => onChosen.has(lineOf(m))).length,
     ranges: chosen.map((l) => {
       const at = l.lastIndexOf(':');
       const line = l.slice(at + 1);
