@@ -30,6 +30,9 @@ export const MUTATION_MODULES = {
     ],
     tests: [
       'tests/unit/core/id-prefix.test.ts',
+      // follow.ts and progress.ts are otherwise reached only through the binary (watch, run's display).
+      'tests/unit/core/execution-history.test.ts',
+      'tests/unit/core/follow-and-progress.test.ts',
       'tests/integration-sync/history/*.test.ts',
       'tests/integration-sync/captures/gc.test.ts',
     ],
@@ -50,6 +53,9 @@ export const MUTATION_MODULES = {
       'tests/unit/core/leases-and-fencing.test.ts',
       'tests/unit/core/event-writer.test.ts',
       'tests/unit/core/retry-policy.test.ts',
+      'tests/unit/core/stage-runner.test.ts',
+      'tests/unit/core/execution-store.test.ts',
+      'tests/unit/core/fault-injection.test.ts',
       'tests/unit/core/dispatcher.test.ts',
       'tests/unit/core/error-taxonomy.test.ts',
       'tests/integration-sync/history/execution-events.test.ts',

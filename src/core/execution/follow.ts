@@ -74,6 +74,9 @@ export async function followExecution(
   const stages: string[] = [];
   const weeks = new WeekLines(db, id);
   for (;;) {
+    // Read the status before the events: every event written before the run ended is printed, the last
+    // one (often the failure) included, before the watch returns.
+    const record = store.get(id) as ExecutionRecord;
     for (const e of eventsOf(db, id, lastEventId)) {
       lastEventId = e.id;
       if (e.event_type === 'submitted' && Array.isArray(e.payload['stages']))
@@ -87,7 +90,6 @@ export async function followExecution(
     }
     if (options.onLine) for (const line of weeks.poll()) options.onLine(line);
     options.onTick?.();
-    const record = store.get(id) as ExecutionRecord;
     if (TERMINAL.has(record.status)) return record;
     const row = {
       status: record.status,

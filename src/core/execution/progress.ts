@@ -60,8 +60,7 @@ class ExecutionProgress {
   lastEventId = 0;
   stages: string[] = [];
   params: Record<string, unknown> = {};
-  current: { name: string; attempt: number; rowsDone: number | null; rowsSeen: number | null } | null = null;
-  inputRows: number | null = null;
+  current: { name: string; attempt: number; rowsDone: number | null } | null = null;
   weeksPlanned: number | null = null;
   retry: string | null = null;
 
@@ -74,7 +73,7 @@ class ExecutionProgress {
         break;
       case 'stage_started':
         if (e.stage && !this.stages.includes(e.stage)) this.stages.push(e.stage);
-        this.current = { name: e.stage ?? '', attempt: e.attempt, rowsDone: null, rowsSeen: null };
+        this.current = { name: e.stage ?? '', attempt: e.attempt, rowsDone: null };
         this.retry = null;
         break;
       case 'progress': {
@@ -87,9 +86,7 @@ class ExecutionProgress {
       }
       case 'stage_completed':
       case 'stage_skipped':
-        if (this.stages[0] === e.stage && e.rows_out !== null) this.inputRows = e.rows_out;
         if (typeof e.payload['weeks_planned'] === 'number') this.weeksPlanned = e.payload['weeks_planned'];
-        if (this.current) this.current.rowsSeen = this.current.rowsDone;
         break;
       case 'retrying':
         this.retry = `${e.stage ?? ''} attempt ${e.attempt} failed, retrying in ${String(e.payload['delay_ms'] ?? '?')} ms`;

@@ -14,27 +14,39 @@ export interface SeedExecution {
   readonly parentId?: string;
   readonly errorCode?: string;
   readonly errorStage?: string;
+  /** When it started and finished; both default to createdAt (started unless pending, finished if terminal). */
+  readonly startedAt?: string | null;
+  readonly completedAt?: string | null;
+  readonly backend?: 'sync' | 'temporal';
+  readonly attempts?: number;
+  /** The lease owner (JSON-encoded into `owner`) and its expiry. */
+  readonly owner?: Record<string, unknown>;
+  readonly leaseExpiresAt?: string;
 }
 
 export function insertExecution(db: Db, e: SeedExecution): void {
   const finished = e.status === 'completed' || e.status === 'failed' || e.status === 'cancelled';
   db.prepare(
     `INSERT INTO core_executions (id, pipeline, params, status, parent_execution_id, attempts, created_at, started_at,
-       completed_at, error_code, error_stage, error_message, result)
-     VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
+       completed_at, error_code, error_stage, error_message, result, backend, owner, lease_expires_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     e.id,
     e.pipeline,
     JSON.stringify(e.params ?? {}),
     e.status,
     e.parentId ?? null,
+    e.attempts ?? 1,
     e.createdAt,
-    e.status === 'pending' ? null : e.createdAt,
-    finished ? e.createdAt : null,
+    e.startedAt !== undefined ? e.startedAt : e.status === 'pending' ? null : e.createdAt,
+    e.completedAt !== undefined ? e.completedAt : finished ? e.createdAt : null,
     e.errorCode ?? null,
     e.errorStage ?? null,
     e.errorCode ? `seeded ${e.errorCode}` : null,
     e.result ? JSON.stringify(e.result) : null,
+    e.backend ?? 'sync',
+    e.owner ? JSON.stringify(e.owner) : null,
+    e.leaseExpiresAt ?? null,
   );
 }
 
