@@ -13,7 +13,8 @@ export const MUTATION_MODULES = {
   },
   'otc-parse': {
     mutate: ['src/domains/otc/parse/**/*.ts'],
-    tests: ['tests/unit/domains/otc/parse/*.test.ts'],
+    // week-bad-input runs whole weeks in-process on broken files: every reject rule with its line.
+    tests: ['tests/unit/domains/otc/parse/*.test.ts', 'tests/integration-sync/otc/week-bad-input.test.ts'],
   },
   'core-query': {
     mutate: ['src/core/query/**/*.ts'],
