@@ -145,7 +145,7 @@ class LeaseKeeper {
       : e && e.status !== 'running' && e.status !== 'pending'
         ? `was closed (${e.status}) while it ran`
         : undefined;
-    if (why) throw new SpineError(ErrorCodes.CANCELLED, `Execution ${this.#id} ${why}`, { nonRetryable: true });
+    if (why) throw new SpineError(ErrorCodes.CANCELLED, `Execution ${this.#id} ${why}`); // never retried: CANCELLED's class
   }
 
   stop(): void {
