@@ -168,6 +168,18 @@ describe('listExecutions and countExecutions', () => {
     expect(countExecutions(db, { status: 'failed' })).toBe(1);
   });
 
+  it('a pending sync run with no owner is abandoned, not pending', () => {
+    insertExecution(db, {
+      id: 'exec-f-orphan',
+      pipeline: 'otc.week',
+      status: 'pending',
+      createdAt: '2026-01-05T15:00:00Z',
+    });
+    expect(ids(listExecutions(db, { status: 'pending' }))).toEqual(['exec-e-pending']);
+    expect(ids(listExecutions(db, { status: 'abandoned' }))).toEqual(['exec-f-orphan', 'exec-c-abandoned']);
+    expect(countExecutions(db, { status: 'pending' })).toBe(1);
+  });
+
   it('filters by since (inclusive), until (exclusive), pipeline, week and tier', () => {
     expect(ids(listExecutions(db, { since: '2026-01-05T13:00:00.000Z' }))).toEqual([
       'exec-e-pending',
@@ -189,6 +201,7 @@ describe('listExecutions and countExecutions', () => {
     ]);
     expect(countExecutions(db, { pipeline: 'otc.week' })).toBe(4);
     expect(countExecutions(db, {})).toBe(5);
+    expect(countExecutions(db, { pipeline: 'otc.week', since: '2026-01-05T11:00:00.000Z' })).toBe(3);
   });
 
   it('limits to 50 by default and to the limit given; the count ignores the limit', () => {
@@ -240,6 +253,7 @@ describe('resolveExecutionId', () => {
     ]);
     const none = thrown(() => resolveExecutionId(db, 'abcf'));
     expect([none.code, none.message]).toEqual(['NOT_FOUND', "No execution matches 'abcf'"]);
+    expect(none.details).toEqual({ value: 'abcf', hint: 'spine executions list' });
     const ambiguous = thrown(() => resolveExecutionId(db, 'abcd'));
     expect(ambiguous.code).toBe('INVALID_PARAMS');
     expect(ambiguous.message).toBe(
@@ -525,6 +539,7 @@ describe('DeadLetterStore', () => {
       alerted.push(dl);
     });
     const id = await store.record({ execution, stage: 'ingest', error, attempts: 3 });
+    expect(alerted.map((d) => d.id)).toEqual([id]);
     expect(await store.record({ execution, stage: 'ingest', error, attempts: 4 })).toBe(id);
     expect(alerted).toHaveLength(1);
     expect(store.get(id)).toEqual({
@@ -587,6 +602,9 @@ describe('DeadLetterStore', () => {
     expect(resolveDeadLetterId(db, 'dead-0002')).toBe(b);
     const missing = thrown(() => resolveDeadLetterId(db, '#77'));
     expect([missing.code, missing.message]).toEqual(['NOT_FOUND', "No dead letter matches '#77'"]);
+    expect(missing.details).toEqual({ value: '#77', hint: 'spine dlq list --status all' });
+    // Only a leading # is the number's mark: '1#' is a (too short) id fragment, not dead letter 1.
+    expect(thrown(() => resolveDeadLetterId(db, '1#')).code).toBe('INVALID_PARAMS');
     const short = thrown(() => resolveDeadLetterId(db, 'dea'));
     expect([short.code, short.message]).toEqual([
       'INVALID_PARAMS',
@@ -600,6 +618,10 @@ describe('DeadLetterStore', () => {
         `  ${a}  execution dead-000 otc.week stage ingest (open)`,
       ].join('\n'),
     );
-    expect(thrown(() => resolveDeadLetterId(db, 'zzzz')).code).toBe('NOT_FOUND');
+    const unknown = thrown(() => resolveDeadLetterId(db, 'zzzz'));
+    expect([unknown.code, unknown.details]).toEqual([
+      'NOT_FOUND',
+      { value: 'zzzz', hint: 'spine dlq list --status all' },
+    ]);
   });
 });

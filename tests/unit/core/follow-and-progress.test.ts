@@ -14,7 +14,7 @@ import { AbandonedError, describeEvent, followExecution } from '../../../src/cor
 import type { EventRow } from '../../../src/core/execution/history.js';
 import { processStartTime } from '../../../src/core/execution/lease.js';
 import { ProgressTracker } from '../../../src/core/execution/progress.js';
-import { insertExecution } from '../../integration-sync/history/seed.js';
+import { insertEvent, insertExecution } from '../../integration-sync/history/seed.js';
 import type { SeedExecution } from '../../integration-sync/history/seed.js';
 import { openTempDb, tempDir } from '../../helpers/tmp-db.js';
 import type { TempDir } from '../../helpers/tmp-db.js';
@@ -219,6 +219,19 @@ describe('followExecution', () => {
       'week 2025-12-12 failed (2/3 weeks)',
       'week child-c- completed (3/3 weeks)',
     ]);
+  });
+});
+
+describe('followExecution stage counting', () => {
+  it('takes the stage list from the submitted event only', async () => {
+    seed('follow-0007', { status: 'completed' });
+    events.write('follow-0007', { type: 'submitted', payload: { stages: ['a', 'b'] } });
+    events.write('follow-0007', { type: 'stage_started', stage: 'a' });
+    // A later event that happens to carry a `stages` list does not add stages.
+    events.write('follow-0007', { type: 'stage_completed', stage: 'a', payload: { stages: ['x', 'y', 'z'] } });
+    const lines: string[] = [];
+    await followExecution(db, 'follow-0007', { onLine: (l) => lines.push(l) });
+    expect(lines).toEqual([`[${EMPTY}] 0/2 a started`, `[${HALF}] 1/2 a done`]);
   });
 });
 
@@ -455,6 +468,41 @@ describe('ProgressTracker', () => {
     expect(tracker.poll()?.child?.executionId).toBe('c5');
     finish('fanout-01', 'failed');
     expect(tracker.poll()).toMatchObject({ status: 'failed', child: null });
+  });
+
+  it('a submitted event without stages or params keeps what the row and the stages say', () => {
+    seed('progress-03', { params: { week_ending: '2025-12-12' } });
+    events.write('progress-03', { type: 'submitted', payload: { params: 'not an object' } });
+    events.write('progress-03', { type: 'stage_started', stage: 'ingest' });
+    expect(new ProgressTracker(db, 'progress-03').poll()).toMatchObject({
+      week: '2025-12-12',
+      stage: { name: 'ingest', index: 1, count: 1 },
+    });
+  });
+
+  it('a skipped plan stage can carry the weeks planned too', () => {
+    seed('fanout-03', { pipeline: 'otc.backfill' });
+    events.write('fanout-03', { type: 'stage_started', stage: 'plan' });
+    events.write('fanout-03', { type: 'stage_skipped', stage: 'plan', payload: { reason: 'x', weeks_planned: 2 } });
+    expect(new ProgressTracker(db, 'fanout-03').poll()?.weeks).toEqual({ done: 0, failed: 0, total: 2 });
+  });
+
+  it('events without a stage (rows written by older versions) still read', () => {
+    seed('progress-04');
+    insertEvent(db, 'progress-04', 'stage_started', '2026-01-05T10:00:01.000Z');
+    insertEvent(db, 'progress-04', 'retrying', '2026-01-05T10:00:02.000Z');
+    const snap = new ProgressTracker(db, 'progress-04').poll();
+    expect(snap?.stage).toEqual({ name: '', index: 0, count: 0, attempt: 1, rowsDone: null, rowsTotal: null });
+    expect(snap?.retry).toBe(' attempt 1 failed, retrying in ? ms');
+  });
+
+  it("only the top run is a fan-out: a running child's own children are not counted", () => {
+    seed('fanout-04', { pipeline: 'otc.backfill' });
+    seed('f4-child', { parentId: 'fanout-04' });
+    seed('f4-grandchild', { parentId: 'f4-child', status: 'completed' });
+    const snap = new ProgressTracker(db, 'fanout-04').poll();
+    expect(snap?.weeks).toEqual({ done: 0, failed: 0, total: 1 });
+    expect([snap?.child?.executionId, snap?.child?.weeks, snap?.child?.child]).toEqual(['f4-child', null, null]);
   });
 
   it('a run with children but no plan event is a fan-out run too', () => {
