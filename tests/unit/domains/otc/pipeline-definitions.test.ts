@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineState } from '../../../../src/contracts/execution.js';
 import { BadParamsError, SpineError } from '../../../../src/core/errors.js';
@@ -51,13 +52,8 @@ describe('canonicalFileParams', () => {
     for (const given of [dir.join('link.csv'), dir.join('sub', '..', 'week.csv')]) {
       expect(await canonicalFileParams({ file_path: given, force: true })).toEqual({ file_path: real, force: true });
     }
-    const cwd = process.cwd();
-    process.chdir(dir.path);
-    try {
-      expect(await canonicalFileParams({ file_path: 'week.csv' })).toEqual({ file_path: real });
-    } finally {
-      process.chdir(cwd);
-    }
+    // Relative to the working directory (no chdir: Stryker's worker threads cannot change it).
+    expect(await canonicalFileParams({ file_path: relative(process.cwd(), real) })).toEqual({ file_path: real });
   });
 
   it('refuses a file that is missing or cannot be opened, naming it and why, never retried', async () => {
