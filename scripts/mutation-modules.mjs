@@ -117,6 +117,8 @@ export const MUTATION_MODULES = {
     // tests/integration-sync/otc/status*.test.ts drive `spine status` through the built binary (dist/).
     tests: [
       'tests/unit/domains/otc/sync/*.test.ts',
+      // computeStatus and its facts in-process (the status*.test.ts above only reach them through dist/).
+      'tests/unit/domains/otc/freshness/*.test.ts',
       'tests/integration-sync/sync/*.test.ts',
       'tests/integration-sync/revisions/*.test.ts',
       'tests/integration-sync/otc/freshness-incidents.test.ts',
@@ -141,9 +143,10 @@ export const MUTATION_MODULES = {
       'src/domains/otc/query/**/*.ts',
     ],
     tests: [
-      'tests/integration-sync/otc/{week-golden,week-rerun,backfill,verify}.test.ts',
+      'tests/unit/domains/otc/pipeline-definitions.test.ts',
+      'tests/integration-sync/otc/{week-golden,week-rerun,backfill,verify,verify-checks,query-service}.test.ts',
       'tests/integration-sync/calendar/*.test.ts',
-      'tests/integration-sync/captures/{list-diff,replace-append}.test.ts',
+      'tests/integration-sync/captures/{list-diff,replace-append,diff-inprocess}.test.ts',
       'tests/integration-sync/point-in-time/*.test.ts',
     ],
   },
