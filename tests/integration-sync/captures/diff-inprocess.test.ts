@@ -7,13 +7,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyGc, planGc } from '../../../src/core/captures/gc.js';
 import type { Db } from '../../../src/core/db/open-database.js';
 import { ErrorCodes, SpineError } from '../../../src/core/errors.js';
 import { DIFF_DATASETS, diffCaptures } from '../../../src/domains/otc/captures/diff.js';
 import type { DiffChange } from '../../../src/domains/otc/captures/diff.js';
-import { OTC_CAPTURE_TABLES, OTC_DOMAIN } from '../../../src/domains/otc/constants.js';
-import { buildTwoCaptures, runWeekAt } from '../../fixtures/revised/captures.js';
+import { buildCaptureLifecycle, buildTwoCaptures, runWeekAt } from '../../fixtures/revised/captures.js';
 import type { BuiltCapture, TwoCaptures } from '../../fixtures/revised/captures.js';
 import {
   ORIGINAL_FILE,
@@ -48,12 +46,7 @@ beforeAll(async () => {
   two = await buildTwoCaptures(dir, 'd.db');
   again = await runWeekAt(dir, 'd.db', '2025-12-29T12:00:00.000Z', { file_path: ORIGINAL_FILE, force: true });
   const head = writeHeadCopy(dir.join('head.csv'), 12);
-  const p = { file_path: head, week_ending: W0, tier: 'OTC' };
-  small = [
-    await runWeekAt(dir, 'd.db', '2025-12-08T12:00:00.000Z', p),
-    await runWeekAt(dir, 'd.db', '2025-12-09T12:00:00.000Z', { ...p, force: true }),
-    await runWeekAt(dir, 'd.db', '2025-12-10T12:00:00.000Z', { ...p, replace_capture: true }),
-  ];
+  small = await buildCaptureLifecycle(dir, 'd.db', head, W0);
   const bigA = dir.join('big-a.psv');
   const bigB = dir.join('big-b.psv');
   writeFileSync(bigA, [HEADER, bigLine('BIG', '9007199254740993', '3'), bigLine('SMALL', '100', '1'), ''].join('\n'));
@@ -64,16 +57,6 @@ beforeAll(async () => {
     await runWeekAt(dir, 'd.db', '2025-12-02T12:00:00.000Z', { ...pb, file_path: bigB, force: true }),
   ];
   db = openTempDb(dir.join('d.db'));
-  const now = new Date('2025-12-11T00:00:00Z');
-  const plan = planGc(db, OTC_CAPTURE_TABLES, {
-    domain: OTC_DOMAIN,
-    keep: 1,
-    week: W0,
-    abandonedBefore: '2000-01-01T00:00:00Z',
-    now,
-    graceMs: 0,
-  });
-  applyGc(db, OTC_CAPTURE_TABLES, plan, now);
 }, 300_000);
 
 afterAll(() => {

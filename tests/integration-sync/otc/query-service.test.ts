@@ -7,12 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyGc, planGc } from '../../../src/core/captures/gc.js';
 import type { Db } from '../../../src/core/db/open-database.js';
 import { ErrorCodes, SpineError } from '../../../src/core/errors.js';
 import { parseAsOf } from '../../../src/core/query/point-in-time.js';
 import type { AsOf } from '../../../src/core/query/point-in-time.js';
-import { OTC_CAPTURE_TABLES } from '../../../src/domains/otc/constants.js';
 import { DATASETS } from '../../../src/domains/otc/query/datasets.js';
 import {
   findDataset,
@@ -25,7 +23,9 @@ import type { DatasetQuery, DatasetResult } from '../../../src/domains/otc/query
 import {
   buildTwoCaptures,
   capturedAtOf,
+  buildCaptureLifecycle,
   FIRST_RUN_AT,
+  LIFECYCLE_RUNS,
   runWeekAt,
   SECOND_RUN_AT,
 } from '../../fixtures/revised/captures.js';
@@ -39,7 +39,7 @@ const W0 = '2025-12-05';
 const W1 = '2025-12-12';
 const W2 = '2025-12-19';
 const W2_RUN_AT = '2025-12-23T12:00:00.000Z';
-const SMALL_RUNS = ['2025-12-08T12:00:00.000Z', '2025-12-09T12:00:00.000Z', '2025-12-10T12:00:00.000Z'];
+const SMALL_RUNS = LIFECYCLE_RUNS;
 const LATEST: AsOf = { kind: 'latest' };
 
 let dir: TempDir;
@@ -55,23 +55,8 @@ beforeAll(async () => {
   two = await buildTwoCaptures(dir, 'q.db');
   w2 = await runWeekAt(dir, 'q.db', W2_RUN_AT, { file_path: SAMPLE_1222 });
   smallFile = writeHeadCopy(dir.join('head.csv'), 12);
-  const p = { file_path: smallFile, week_ending: W0, tier: 'OTC' };
-  small = [
-    await runWeekAt(dir, 'q.db', SMALL_RUNS[0] as string, p),
-    await runWeekAt(dir, 'q.db', SMALL_RUNS[1] as string, { ...p, force: true }),
-    await runWeekAt(dir, 'q.db', SMALL_RUNS[2] as string, { ...p, replace_capture: true }),
-  ];
+  small = await buildCaptureLifecycle(dir, 'q.db', smallFile, W0);
   db = openTempDb(dir.join('q.db'));
-  const now = new Date('2025-12-11T00:00:00Z');
-  const plan = planGc(db, OTC_CAPTURE_TABLES, {
-    domain: OTC_DOMAIN,
-    keep: 1,
-    week: W0,
-    abandonedBefore: '2000-01-01T00:00:00Z',
-    now,
-    graceMs: 0,
-  });
-  applyGc(db, OTC_CAPTURE_TABLES, plan, now);
 }, 300_000);
 
 afterAll(() => {
@@ -529,7 +514,7 @@ describe('noCaptureError', () => {
     const { q: query, r } = empty(q({ dataset: 'otc.summary', asOf: parseAsOf('2025-12-01') }));
     const e = noCaptureError(db, query, r);
     expect(e.code).toBe(ErrorCodes.NOT_FOUND);
-    const first = capturedAtOf(SMALL_RUNS[0] as string);
+    const first = capturedAtOf(SMALL_RUNS[0]);
     expect(e.message).toBe(
       `No capture as of 2025-12-01T23:59:59.999000+00:00: the first one was captured at ${first}. ` +
         `--as-of reads captured_at, the moment this database captured the data (use e.g. --as-of 2h or a capture id); ` +
