@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/core/db/open-database.js';
-import { ErrorCodes, SpineError } from '../../../src/core/errors.js';
+import { ErrorCodes } from '../../../src/core/errors.js';
 import { DIFF_DATASETS, diffCaptures } from '../../../src/domains/otc/captures/diff.js';
 import type { DiffChange } from '../../../src/domains/otc/captures/diff.js';
 import { buildCaptureLifecycle, buildTwoCaptures, runWeekAt } from '../../fixtures/revised/captures.js';
@@ -23,8 +23,10 @@ import {
   totalShares,
   writeHeadCopy,
 } from '../../fixtures/revised/revise-otc-file.js';
+import { expectedSymbolChange } from '../../fixtures/revised/revise-otc-file.js';
 import { openTempDb, tempDir } from '../../helpers/tmp-db.js';
 import type { TempDir } from '../../helpers/tmp-db.js';
+import { spineErrorOf } from '../../helpers/errors.js';
 
 const W0 = '2025-12-05';
 const WBIG = '2025-11-28';
@@ -63,16 +65,6 @@ afterAll(() => {
   db.close();
   dir.cleanup();
 });
-
-function spineError(fn: () => unknown): SpineError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof SpineError) return err;
-    throw err;
-  }
-  throw new Error('expected a SpineError');
-}
 
 const recorded = (captureId: string): Record<string, number> =>
   JSON.parse(
@@ -207,20 +199,8 @@ describe('diffCaptures otc.summary', () => {
     const before = symbolTotals(ORIGINAL_FILE);
     const after = symbolTotals(two.revisedFile);
     const d = diffCaptures(db, two.original.captureId, two.revised.captureId, 'otc.summary');
-    const sym = (change: DiffChange['change'], symbol: string): DiffChange => {
-      const o = before.get(symbol);
-      const n = after.get(symbol);
-      return {
-        change,
-        symbol,
-        old_shares: o?.shares ?? null,
-        new_shares: n?.shares ?? null,
-        delta_shares: (n?.shares ?? 0) - (o?.shares ?? 0),
-        old_trades: o?.trades ?? null,
-        new_trades: n?.trades ?? null,
-        delta_trades: (n?.trades ?? 0) - (o?.trades ?? 0),
-      };
-    };
+    const sym = (change: DiffChange['change'], symbol: string): DiffChange =>
+      expectedSymbolChange(before, after, change, symbol);
     expect(d.changes).toEqual([
       sym('removed', removed.symbol),
       sym('changed', aabb?.symbol ?? ''),
@@ -242,7 +222,7 @@ describe('diffCaptures otc.summary', () => {
 
   it('refuses a dataset it cannot diff, naming the ones it can', () => {
     expect(DIFF_DATASETS).toEqual(['otc.venue_volume', 'otc.summary']);
-    const e = spineError(() => diffCaptures(db, two.original.captureId, two.revised.captureId, 'otc.hhi'));
+    const e = spineErrorOf(() => diffCaptures(db, two.original.captureId, two.revised.captureId, 'otc.hhi'));
     expect([e.code, e.message]).toEqual([
       ErrorCodes.INVALID_PARAMS,
       "Cannot diff 'otc.hhi'. Valid datasets: otc.venue_volume, otc.summary",

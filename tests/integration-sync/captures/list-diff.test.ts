@@ -22,6 +22,7 @@ import {
   symbolTotals,
   totalShares,
 } from '../../fixtures/revised/revise-otc-file.js';
+import { expectedSymbolChange } from '../../fixtures/revised/revise-otc-file.js';
 import { runCli } from '../../helpers/run-cli.js';
 import type { CliResult } from '../../helpers/run-cli.js';
 import { openTempDb, tempDir } from '../../helpers/tmp-db.js';
@@ -190,20 +191,8 @@ describe('spine captures diff of the real week against its revised copy', () => 
     const diff = diffJson(two.original.captureId, two.revised.captureId, '--dataset', 'otc.summary');
     const before = symbolTotals(ORIGINAL_FILE);
     const after = symbolTotals(two.revisedFile);
-    const row = (change: DiffChange['change'], symbol: string): DiffChange => {
-      const o = before.get(symbol);
-      const n = after.get(symbol);
-      return {
-        change,
-        symbol,
-        old_shares: o?.shares ?? null,
-        new_shares: n?.shares ?? null,
-        delta_shares: (n?.shares ?? 0) - (o?.shares ?? 0),
-        old_trades: o?.trades ?? null,
-        new_trades: n?.trades ?? null,
-        delta_trades: (n?.trades ?? 0) - (o?.trades ?? 0),
-      };
-    };
+    const row = (change: DiffChange['change'], symbol: string): DiffChange =>
+      expectedSymbolChange(before, after, change, symbol);
 
     expect(diff.summary).toMatchObject({
       added: 1,

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/core/db/open-database.js';
-import { ErrorCodes, SpineError } from '../../../src/core/errors.js';
+import type { SpineError } from '../../../src/core/errors.js';
+import { ErrorCodes } from '../../../src/core/errors.js';
 import { parseAsOf } from '../../../src/core/query/point-in-time.js';
 import type { AsOf } from '../../../src/core/query/point-in-time.js';
 import { DATASETS } from '../../../src/domains/otc/query/datasets.js';
@@ -34,6 +35,7 @@ import { ORIGINAL_FILE, symbolTotals, writeHeadCopy } from '../../fixtures/revis
 import { openTempDb, tempDir } from '../../helpers/tmp-db.js';
 import type { TempDir } from '../../helpers/tmp-db.js';
 import { OTC_DOMAIN, SAMPLE_1222 } from './otc-pipeline-helpers.js';
+import { spineErrorOf } from '../../helpers/errors.js';
 
 const W0 = '2025-12-05';
 const W1 = '2025-12-12';
@@ -107,16 +109,6 @@ const q = (over: Partial<DatasetQuery> & { dataset: string }): DatasetQuery => (
 const ids = (r: DatasetResult): string[] => r.captures.map((c) => c.capture_id);
 const col = (r: DatasetResult, name: string): unknown[] => r.rows.map((row) => row[name]);
 
-function spineError(fn: () => unknown): SpineError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof SpineError) return err;
-    throw err;
-  }
-  throw new Error('expected a SpineError');
-}
-
 function tableColumns(table: string): string[] {
   return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name);
 }
@@ -134,7 +126,7 @@ describe('findDataset', () => {
   });
 
   it('suggests the dataset an alias stands for, once, for a near miss', () => {
-    const e = spineError(() => findDataset('symbls'));
+    const e = spineErrorOf(() => findDataset('symbls'));
     expect(e.code).toBe(ErrorCodes.INVALID_PARAMS);
     expect(e.message).toBe("Unknown dataset 'symbls'. Did you mean otc.summary?");
     expect(e.details).toEqual({
@@ -143,11 +135,11 @@ describe('findDataset', () => {
       suggestions: ['otc.summary'],
     });
     // 'summar' is one edit from the alias 'summary' and from the tail of 'otc.summary': one suggestion.
-    expect(spineError(() => findDataset('summar')).details['suggestions']).toEqual(['otc.summary']);
+    expect(spineErrorOf(() => findDataset('summar')).details['suggestions']).toEqual(['otc.summary']);
   });
 
   it('lists the valid datasets when nothing is close', () => {
-    const e = spineError(() => findDataset('zzzzzzzz'));
+    const e = spineErrorOf(() => findDataset('zzzzzzzz'));
     expect(e.code).toBe(ErrorCodes.INVALID_PARAMS);
     expect(e.message).toBe(`Unknown dataset 'zzzzzzzz'. Valid datasets: ${DATASETS.map((d) => d.name).join(', ')}`);
     expect(e.details['suggestions']).toEqual([]);
@@ -251,7 +243,7 @@ describe('queryDataset rows and columns', () => {
       c === 'market_share_pct' ? 'market_share' : c,
     );
     const bad = (orderBy: string): SpineError =>
-      spineError(() => queryDataset(db, q({ dataset: 'otc.venue_share', weeks: [W2], orderBy })));
+      spineErrorOf(() => queryDataset(db, q({ dataset: 'otc.venue_share', weeks: [W2], orderBy })));
     const near = bad('market_shar desc');
     expect(near.code).toBe(ErrorCodes.INVALID_PARAMS);
     expect(near.message).toBe(
@@ -288,9 +280,9 @@ describe('queryDataset rows and columns', () => {
   });
 
   it('refuses a symbol filter on a dataset without symbols and an mpid filter on one without venues', () => {
-    const s = spineError(() => queryDataset(db, q({ dataset: 'otc.venue_share', symbol: 'AABB' })));
+    const s = spineErrorOf(() => queryDataset(db, q({ dataset: 'otc.venue_share', symbol: 'AABB' })));
     expect([s.code, s.message]).toEqual([ErrorCodes.INVALID_PARAMS, 'otc.venue_share has no symbol column']);
-    const m = spineError(() => queryDataset(db, q({ dataset: 'otc.summary', mpid: 'OTCN' })));
+    const m = spineErrorOf(() => queryDataset(db, q({ dataset: 'otc.summary', mpid: 'OTCN' })));
     expect([m.code, m.message]).toEqual([ErrorCodes.INVALID_PARAMS, 'otc.summary has no mpid column']);
   });
 });
@@ -406,7 +398,7 @@ describe('which captures answer', () => {
   });
 
   it('refuses a capture id that matches nothing, with the forms --as-of accepts', () => {
-    const e = spineError(() =>
+    const e = spineErrorOf(() =>
       queryDataset(db, q({ dataset: 'otc.summary', asOf: { kind: 'capture', captureId: 'nosuchcapture' } })),
     );
     expect(e.code).toBe(ErrorCodes.NOT_FOUND);
@@ -417,12 +409,12 @@ describe('which captures answer', () => {
   });
 
   it('passes on the other capture-id errors (too short, ambiguous) unchanged', () => {
-    const short = spineError(() =>
+    const short = spineErrorOf(() =>
       queryDataset(db, q({ dataset: 'otc.summary', asOf: { kind: 'capture', captureId: 'ab' } })),
     );
     expect(short.code).toBe(ErrorCodes.INVALID_PARAMS);
     expect(short.message).toMatch(/^Capture id 'ab' is too short/);
-    const many = spineError(() =>
+    const many = spineErrorOf(() =>
       queryDataset(db, q({ dataset: 'otc.summary', asOf: { kind: 'capture', captureId: `${OTC_DOMAIN}:OTC:${W0}` } })),
     );
     expect(many.code).toBe(ErrorCodes.INVALID_PARAMS);
@@ -435,7 +427,7 @@ describe('which captures answer', () => {
       [small[0], 'deleted'],
     ] as const) {
       const id = c?.captureId ?? '';
-      const e = spineError(() =>
+      const e = spineErrorOf(() =>
         queryDataset(db, q({ dataset: 'otc.summary', asOf: { kind: 'capture', captureId: id } })),
       );
       expect(e.code).toBe(ErrorCodes.NOT_FOUND);

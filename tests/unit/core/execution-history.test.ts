@@ -8,7 +8,6 @@ import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/core/clock.js';
 import type { Db } from '../../../src/core/db/open-database.js';
-import type { SpineError } from '../../../src/core/errors.js';
 import { DeadLetterStore, resolveDeadLetterId } from '../../../src/core/execution/dead-letters.js';
 import type { DeadLetter } from '../../../src/core/execution/dead-letters.js';
 import { EventWriter } from '../../../src/core/execution/event-writer.js';
@@ -26,6 +25,7 @@ import { processStartTime } from '../../../src/core/execution/lease.js';
 import { insertEvent, insertExecution } from '../../integration-sync/history/seed.js';
 import { openTempDb, tempDir } from '../../helpers/tmp-db.js';
 import type { TempDir } from '../../helpers/tmp-db.js';
+import { spineErrorOf } from '../../helpers/errors.js';
 
 /** A same-host owner that is this test process (alive) or a pid no process has (gone). */
 const ALIVE = { host: hostname(), pid: process.pid, boot: processStartTime(process.pid), kind: 'cli' };
@@ -48,15 +48,6 @@ function insertCapture(captureId: string, executionId: string, status: string, w
      VALUES (?, 'otc', ?, 'NMS_TIER_1', ?, ?, ?, ?)`,
   ).run(captureId, week, `2026-01-05T10:00:0${captureId.length % 10}.000000+00:00`, status, executionId, '2026-01-05');
 }
-
-const thrown = (fn: () => unknown): SpineError => {
-  try {
-    fn();
-  } catch (err) {
-    return err as SpineError;
-  }
-  throw new Error('expected a throw');
-};
 
 describe('listExecutions and countExecutions', () => {
   beforeEach(() => {
@@ -246,15 +237,15 @@ describe('resolveExecutionId', () => {
   });
 
   it('refuses a fragment shorter than 4 characters, an unknown one and an ambiguous one', () => {
-    const short = thrown(() => resolveExecutionId(db, ' abc '));
+    const short = spineErrorOf(() => resolveExecutionId(db, ' abc '));
     expect([short.code, short.message]).toEqual([
       'INVALID_PARAMS',
       "Execution id 'abc' is too short: give at least 4 characters of it",
     ]);
-    const none = thrown(() => resolveExecutionId(db, 'abcf'));
+    const none = spineErrorOf(() => resolveExecutionId(db, 'abcf'));
     expect([none.code, none.message]).toEqual(['NOT_FOUND', "No execution matches 'abcf'"]);
     expect(none.details).toEqual({ value: 'abcf', hint: 'spine executions list' });
-    const ambiguous = thrown(() => resolveExecutionId(db, 'abcd'));
+    const ambiguous = spineErrorOf(() => resolveExecutionId(db, 'abcd'));
     expect(ambiguous.code).toBe('INVALID_PARAMS');
     expect(ambiguous.message).toBe(
       [
@@ -600,17 +591,17 @@ describe('DeadLetterStore', () => {
     expect(resolveDeadLetterId(db, String(a))).toBe(a);
     expect(resolveDeadLetterId(db, ` #${b} `)).toBe(b);
     expect(resolveDeadLetterId(db, 'dead-0002')).toBe(b);
-    const missing = thrown(() => resolveDeadLetterId(db, '#77'));
+    const missing = spineErrorOf(() => resolveDeadLetterId(db, '#77'));
     expect([missing.code, missing.message]).toEqual(['NOT_FOUND', "No dead letter matches '#77'"]);
     expect(missing.details).toEqual({ value: '#77', hint: 'spine dlq list --status all' });
     // Only a leading # is the number's mark: '1#' is a (too short) id fragment, not dead letter 1.
-    expect(thrown(() => resolveDeadLetterId(db, '1#')).code).toBe('INVALID_PARAMS');
-    const short = thrown(() => resolveDeadLetterId(db, 'dea'));
+    expect(spineErrorOf(() => resolveDeadLetterId(db, '1#')).code).toBe('INVALID_PARAMS');
+    const short = spineErrorOf(() => resolveDeadLetterId(db, 'dea'));
     expect([short.code, short.message]).toEqual([
       'INVALID_PARAMS',
       "Dead letter id 'dea' is too short: give at least 4 characters of it",
     ]);
-    const ambiguous = thrown(() => resolveDeadLetterId(db, 'dead'));
+    const ambiguous = spineErrorOf(() => resolveDeadLetterId(db, 'dead'));
     expect(ambiguous.message).toBe(
       [
         "'dead' matches 2 dead letters; give more characters of the one you mean:",
@@ -618,7 +609,7 @@ describe('DeadLetterStore', () => {
         `  ${a}  execution dead-000 otc.week stage ingest (open)`,
       ].join('\n'),
     );
-    const unknown = thrown(() => resolveDeadLetterId(db, 'zzzz'));
+    const unknown = spineErrorOf(() => resolveDeadLetterId(db, 'zzzz'));
     expect([unknown.code, unknown.details]).toEqual([
       'NOT_FOUND',
       { value: 'zzzz', hint: 'spine dlq list --status all' },

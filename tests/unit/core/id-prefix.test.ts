@@ -5,12 +5,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveCaptureId } from '../../../src/core/captures/resolve-capture-id.js';
 import type { Db } from '../../../src/core/db/open-database.js';
-import { SpineError } from '../../../src/core/errors.js';
 import { resolveDeadLetterId } from '../../../src/core/execution/dead-letters.js';
 import { resolveExecutionId } from '../../../src/core/execution/history.js';
 import { insertExecution } from '../../integration-sync/history/seed.js';
 import { openTempDb, tempDir } from '../../helpers/tmp-db.js';
 import type { TempDir } from '../../helpers/tmp-db.js';
+import { spineErrorOf } from '../../helpers/errors.js';
 
 let dir: TempDir;
 let db: Db;
@@ -39,16 +39,6 @@ function deadLetter(executionId: string, stage: string): number {
   );
 }
 
-function error(fn: () => unknown): SpineError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof SpineError) return err;
-    throw err;
-  }
-  throw new Error('expected a SpineError');
-}
-
 beforeEach(() => {
   dir = tempDir();
   db = openTempDb(dir.join('spine.db'));
@@ -75,7 +65,7 @@ describe('execution ids', () => {
   });
 
   it('list the candidates when a prefix is ambiguous (exit 2)', () => {
-    const e = error(() => resolveExecutionId(db, '3f2a9c'));
+    const e = spineErrorOf(() => resolveExecutionId(db, '3f2a9c'));
     expect(e).toMatchObject({ code: 'INVALID_PARAMS', exitCode: 2 });
     expect(e.message).toContain("'3f2a9c' matches 2 executions");
     expect(e.message).toContain(`${A}  finra.otc_transparency.week completed`);
@@ -84,8 +74,8 @@ describe('execution ids', () => {
   });
 
   it('say none matches (NOT_FOUND) and refuse a fragment too short to mean anything', () => {
-    expect(error(() => resolveExecutionId(db, 'ffff0000'))).toMatchObject({ code: 'NOT_FOUND', exitCode: 2 });
-    expect(error(() => resolveExecutionId(db, '3f2')).message).toContain('too short');
+    expect(spineErrorOf(() => resolveExecutionId(db, 'ffff0000'))).toMatchObject({ code: 'NOT_FOUND', exitCode: 2 });
+    expect(spineErrorOf(() => resolveExecutionId(db, '3f2')).message).toContain('too short');
   });
 });
 
@@ -105,9 +95,9 @@ describe('capture ids', () => {
   });
 
   it('list the candidates, with week, tier and status, when ambiguous', () => {
-    const e = error(() => resolveCaptureId(db, 'bc'.padEnd(4, '')));
+    const e = spineErrorOf(() => resolveCaptureId(db, 'bc'.padEnd(4, '')));
     expect(e.message).toContain('too short');
-    const amb = error(() => resolveCaptureId(db, 'finra.otc_transparency:OTC:2025-12-12'));
+    const amb = spineErrorOf(() => resolveCaptureId(db, 'finra.otc_transparency:OTC:2025-12-12'));
     expect(amb).toMatchObject({ code: 'INVALID_PARAMS', exitCode: 2 });
     expect(amb.message).toContain('matches 2 captures');
     expect(amb.message).toContain(`${CAP('OTC', '2025-12-12', 'c351ef')}  2025-12-12 OTC deleted`);
@@ -117,15 +107,15 @@ describe('capture ids', () => {
     expect(resolveCaptureId(db, `  ${CAP('OTC', '2025-12-19', 'bc6072')}  `)).toBe(CAP('OTC', '2025-12-19', 'bc6072'));
     expect(resolveCaptureId(db, ' bc60 ')).toBe(CAP('OTC', '2025-12-19', 'bc6072'));
     // A middle part of one id is none of those.
-    expect(error(() => resolveCaptureId(db, 'OTC:2025-12-19'))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(error(() => resolveCaptureId(db, '978c'))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(spineErrorOf(() => resolveCaptureId(db, 'OTC:2025-12-19'))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(spineErrorOf(() => resolveCaptureId(db, '978c'))).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it("name the kind and the minimum in the too-short error, and each candidate's capture time", () => {
-    expect(error(() => resolveCaptureId(db, 'bc9')).message).toBe(
+    expect(spineErrorOf(() => resolveCaptureId(db, 'bc9')).message).toBe(
       "Capture id 'bc9' is too short: give at least 4 characters of it",
     );
-    const amb = error(() => resolveCaptureId(db, 'finra.otc_transparency:OTC:2025-12-12'));
+    const amb = spineErrorOf(() => resolveCaptureId(db, 'finra.otc_transparency:OTC:2025-12-12'));
     expect(amb.message.split('\n').slice(1)).toEqual([
       `  ${CAP('OTC', '2025-12-12', 'bc978c')}  2025-12-12 OTC published, captured 2026-11-30T07:11:58Z`,
       `  ${CAP('OTC', '2025-12-12', 'c351ef')}  2025-12-12 OTC deleted, captured 2026-11-30T07:11:58Z`,
@@ -133,7 +123,7 @@ describe('capture ids', () => {
   });
 
   it('say none matches with a hint to list them', () => {
-    const e = error(() => resolveCaptureId(db, 'ffffff'));
+    const e = spineErrorOf(() => resolveCaptureId(db, 'ffffff'));
     expect(e).toMatchObject({ code: 'NOT_FOUND', exitCode: 2 });
     expect(e.details['hint']).toBe('spine captures list');
   });
@@ -151,9 +141,9 @@ describe('dead letter ids', () => {
   it('list the candidates when an execution prefix is ambiguous, and say none when nothing matches', () => {
     deadLetter(A, 'normalize');
     deadLetter(B, 'ingest');
-    const e = error(() => resolveDeadLetterId(db, '3f2a9c'));
+    const e = spineErrorOf(() => resolveDeadLetterId(db, '3f2a9c'));
     expect(e.message).toContain("'3f2a9c' matches 2 dead letters");
     expect(e.message).toContain('execution 3f2a9c1e p stage normalize (open)');
-    expect(error(() => resolveDeadLetterId(db, '42'))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(spineErrorOf(() => resolveDeadLetterId(db, '42'))).toMatchObject({ code: 'NOT_FOUND' });
   });
 });

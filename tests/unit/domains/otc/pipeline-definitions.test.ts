@@ -9,7 +9,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineState } from '../../../../src/contracts/execution.js';
-import { BadParamsError, SpineError } from '../../../../src/core/errors.js';
+import { BadParamsError } from '../../../../src/core/errors.js';
 import { PipelineRegistry } from '../../../../src/core/pipeline/registry.js';
 import type { ParamValue } from '../../../../src/core/pipeline/params.js';
 import type { PipelineDefinition } from '../../../../src/core/pipeline/types.js';
@@ -18,6 +18,7 @@ import { canonicalFileParams, weekPartitionKey } from '../../../../src/domains/o
 import { ORIGINAL_FILE } from '../../../fixtures/revised/revise-otc-file.js';
 import { tempDir } from '../../../helpers/tmp-db.js';
 import type { TempDir } from '../../../helpers/tmp-db.js';
+import { spineErrorOfAsync } from '../../../helpers/errors.js';
 
 const hash16 = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
@@ -26,15 +27,6 @@ beforeAll(() => {
   dir = tempDir('spine-pipeline-def-');
 });
 afterAll(() => dir.cleanup());
-
-const errorOf = async (p: Promise<unknown>): Promise<SpineError> => {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof SpineError)) throw new Error(`expected a SpineError, got ${String(err)}`);
-  return err;
-};
 
 describe('canonicalFileParams', () => {
   it('leaves api runs and runs without a file alone (the same object)', async () => {
@@ -58,7 +50,7 @@ describe('canonicalFileParams', () => {
 
   it('refuses a file that is missing or cannot be opened, naming it and why, never retried', async () => {
     const missing = dir.join('nope.csv');
-    const err = await errorOf(canonicalFileParams({ file_path: missing }));
+    const err = await spineErrorOfAsync(canonicalFileParams({ file_path: missing }));
     expect([err.code, err.message, err.details, err.nonRetryable]).toEqual([
       'INVALID_PARAMS',
       `--file ${missing}: no such file`,
@@ -68,7 +60,7 @@ describe('canonicalFileParams', () => {
     const file = dir.join('plain.txt');
     writeFileSync(file, 'x');
     const under = `${file}/inside.csv`;
-    const notDir = await errorOf(canonicalFileParams({ file_path: under }));
+    const notDir = await spineErrorOfAsync(canonicalFileParams({ file_path: under }));
     expect([notDir.message, notDir.details]).toEqual([
       `--file ${under}: cannot open (ENOTDIR)`,
       { file_path: under, reason: 'ENOTDIR' },
